@@ -1,0 +1,20 @@
+import type { ServiceName } from '../domain';
+
+/** Frozen topic names: one per producing service. Renaming one breaks every consumer. */
+export const Topics = {
+  entitlements: 'offboarding.entitlements.v1',
+  provisioning: 'offboarding.provisioning.v1',
+  identity: 'offboarding.identity.v1',
+  retention: 'offboarding.retention.v1',
+} as const satisfies Record<ServiceName, string>;
+export type Topic = (typeof Topics)[ServiceName];
+
+/** Where a consuming service parks the messages it could not process. */
+export function deadLetterTopic(consumer: ServiceName): string {
+  return `offboarding.dlq.${consumer}.v1`;
+}
+
+/** CloudEvents `source` attribute of everything a service publishes. */
+export function eventSource(service: ServiceName): string {
+  return `/offboarding/${service}`;
+}

@@ -1,0 +1,3 @@
+export * from './domain';
+export * from './events/topics';
+export * from './events/catalog';

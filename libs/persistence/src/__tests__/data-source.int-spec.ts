@@ -1,0 +1,62 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { openServiceDatabase, schemaOf } from '@offboarding/persistence';
+import { testDatabaseTarget, uniqueSchema } from '@offboarding/testing';
+
+class CreateNotes1700000000000 implements MigrationInterface {
+  name = 'CreateNotes1700000000000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE ${schemaOf(q)}.notes (id serial PRIMARY KEY, body text NOT NULL)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE ${schemaOf(q)}.notes`);
+  }
+}
+
+describe('openServiceDatabase', () => {
+  it('creates the schema, applies migrations once and records them', async () => {
+    const schema = uniqueSchema('persist');
+    const open = () =>
+      openServiceDatabase({ service: 'persist', schema, entities: [], migrations: [CreateNotes1700000000000], migrate: true, target: testDatabaseTarget() });
+    const db = await open();
+    try {
+      await db.dataSource.query(`INSERT INTO "${schema}".notes (body) VALUES ('a')`);
+      const applied = await db.dataSource.query<{ name: string }[]>(`SELECT name FROM "${schema}".migrations`);
+      expect(applied.map((m) => m.name)).toEqual(['CreateNotes1700000000000']);
+      await db.dataSource.undoLastMigration();
+      const tables = await db.dataSource.query<unknown[]>(
+        `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'notes'`,
+        [schema],
+      );
+      expect(tables).toHaveLength(0);
+    } finally {
+      if (db.target.kind === 'postgres') await db.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await db.close();
+    }
+  });
+
+  it('keeps embedded data across a restart', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-'));
+    const open = () =>
+      openServiceDatabase({ service: 'persist', entities: [], migrations: [CreateNotes1700000000000], migrate: true, target: { kind: 'embedded', dataDir } });
+    try {
+      const first = await open();
+      await first.dataSource.query(`INSERT INTO persist.notes (body) VALUES ('kept')`);
+      await first.close();
+      const second = await open();
+      const rows = await second.dataSource.query<{ body: string }[]>(`SELECT body FROM persist.notes`);
+      await second.close();
+      expect(rows).toEqual([{ body: 'kept' }]);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a database URL that is not PostgreSQL, naming the variable', async () => {
+    const { resolveDatabaseTarget } = await import('@offboarding/persistence');
+    expect(() => resolveDatabaseTarget('entitlements', { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(resolveDatabaseTarget('entitlements', { ENTITLEMENTS_DATABASE_URL: 'postgres://a/b', DATABASE_URL: 'postgres://c/d' })).toEqual({ kind: 'postgres', url: 'postgres://a/b' });
+  });
+});

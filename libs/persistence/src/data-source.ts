@@ -1,0 +1,73 @@
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { resolveDatabaseTarget, type DatabaseTarget } from './database-target';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+
+// TypeORM's option types accept these loosely; keep the same shape.
+type EntityList = MixedList<string | (new (...args: never[]) => unknown) | EntitySchema>;
+type MigrationList = MixedList<string | (new (...args: never[]) => unknown)>;
+
+export interface ServiceDatabaseOptions {
+  /** The owning service; also the default PostgreSQL schema name. */
+  service: string;
+  /** Override the schema (tests isolate themselves with a schema of their own). */
+  schema?: string;
+  entities: EntityList;
+  migrations: MigrationList;
+  target?: DatabaseTarget;
+  /** Apply pending migrations when opening (embedded mode and tests; production runs a Job). */
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+export interface ServiceDatabase {
+  readonly dataSource: DataSource;
+  readonly schema: string;
+  readonly target: DatabaseTarget;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a service's own database: its PostgreSQL schema on a real server, or an embedded PGlite.
+ * Schema changes only ever come from migrations; `synchronize` is never enabled.
+ */
+export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<ServiceDatabase> {
+  const target = options.target ?? resolveDatabaseTarget(options.service);
+  const schema = options.schema ?? options.service;
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+
+  let embedded: EmbeddedPostgres | undefined;
+  const url = target.kind === 'postgres' ? target.url : (embedded = await startEmbeddedPostgres(target)).url;
+
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    schema,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // PGlite runs one statement at a time anyway; a single connection keeps that visible.
+    poolSize: options.poolSize ?? (target.kind === 'embedded' ? 1 : 10),
+    applicationName: `offboarding-${options.service}`,
+  });
+  try {
+    await dataSource.initialize();
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    if (options.migrate) await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.close();
+    throw error;
+  }
+
+  return {
+    dataSource,
+    schema,
+    target,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.close();
+    },
+  };
+}
