@@ -1,0 +1,29 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { OrganizationStatus, OrganizationType } from '@offboarding/contracts';
+
+@Entity({ name: 'organizations' })
+export class OrganizationEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ name: 'tax_id', type: 'varchar', length: 64, nullable: true })
+  taxId!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  type!: OrganizationType;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: OrganizationStatus;
+
+  @Column({ name: 'vendor_id', type: 'uuid', nullable: true })
+  vendorId!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,3 @@
+import { PortalAccessEntity } from './portal-access/portal-access.entity';
+
+export const entities = [PortalAccessEntity];

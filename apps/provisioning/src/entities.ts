@@ -1,0 +1,3 @@
+import { LicenseEntity } from './licenses/license.entity';
+
+export const entities = [LicenseEntity];

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runSubgraph } from '@offboarding/platform';
+import { AppModule } from './app.module';
+
+runSubgraph(AppModule);

@@ -1,0 +1,36 @@
+import { Args, Int, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { pageRequest } from '@offboarding/platform';
+import { OrganizationReference } from '../organizations/organization.model';
+import { AuditEntryConnection, type AuditEntryModel } from './audit-entry.model';
+import { AuditTrailService } from './audit-trail.service';
+
+@Resolver(() => OrganizationReference)
+export class OrganizationAuditTrailResolver {
+  constructor(private readonly auditTrailService: AuditTrailService) {}
+
+  @ResolveReference()
+  resolveReference(reference: { id: string }): OrganizationReference {
+    return { id: reference.id };
+  }
+
+  @ResolveField(() => AuditEntryConnection, { description: 'Every recorded offboarding action, oldest first.' })
+  async auditTrail(
+    @Parent() organization: OrganizationReference,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    const connection = await this.auditTrailService.list(organization.id, pageRequest(first, after));
+    return {
+      ...connection,
+      edges: connection.edges.map((edge) => ({
+        cursor: edge.cursor,
+        node: { ...edge.node, details: JSON.stringify(edge.node.details) } satisfies AuditEntryModel,
+      })),
+    };
+  }
+
+  @ResolveField(() => Boolean, { description: 'True when every link of the audit chain verifies.' })
+  async auditTrailIntact(@Parent() organization: OrganizationReference): Promise<boolean> {
+    return (await this.auditTrailService.verify(organization.id)) === null;
+  }
+}

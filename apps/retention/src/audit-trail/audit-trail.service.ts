@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { EventEnvelope } from '@offboarding/messaging';
+import {
+  Clock,
+  type ConnectionShape,
+  decodeSequenceCursor,
+  encodeSequenceCursor,
+  type PageRequest,
+  toConnection,
+} from '@offboarding/platform';
+import { entryHash, firstBrokenLink, GENESIS_HASH } from './audit-chain';
+import { AuditEntryEntity } from './audit-entry.entity';
+
+@Injectable()
+export class AuditTrailService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Appends an event to its organization's chain. Event payloads carry ids, statuses, reasons
+   * and times by contract, never personal data, so they are kept whole and survive purge.
+   */
+  async record(manager: EntityManager, event: EventEnvelope): Promise<void> {
+    const schema = (manager.connection.options as { schema?: string }).schema ?? 'public';
+    // The chain head row serializes writers of one organization's trail.
+    await manager.query(
+      `INSERT INTO "${schema}".audit_chains (organization_id, last_sequence, last_hash) VALUES ($1, 0, $2)
+       ON CONFLICT (organization_id) DO NOTHING`,
+      [event.subject, GENESIS_HASH],
+    );
+    const [head] = await manager.query<{ last_sequence: number; last_hash: string }[]>(
+      `SELECT last_sequence, last_hash FROM "${schema}".audit_chains WHERE organization_id = $1 FOR UPDATE`,
+      [event.subject],
+    );
+    if (!head) throw new Error(`audit chain head for ${event.subject} vanished`);
+    const fields = {
+      organizationId: event.subject,
+      sequence: head.last_sequence + 1,
+      eventId: event.id,
+      eventType: event.type,
+      source: event.source,
+      occurredAt: new Date(event.time).toISOString(),
+      details: event.data as Record<string, unknown>,
+      previousHash: head.last_hash,
+    };
+    const hash = entryHash(fields);
+    await manager.query(
+      `INSERT INTO "${schema}".audit_entries (organization_id, sequence, event_id, event_type, source, occurred_at,
+         recorded_at, details, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        fields.organizationId,
+        fields.sequence,
+        fields.eventId,
+        fields.eventType,
+        fields.source,
+        fields.occurredAt,
+        this.clock.now(),
+        JSON.stringify(fields.details),
+        fields.previousHash,
+        hash,
+      ],
+    );
+    await manager.query(
+      `UPDATE "${schema}".audit_chains SET last_sequence = $2, last_hash = $3 WHERE organization_id = $1`,
+      [event.subject, fields.sequence, hash],
+    );
+  }
+
+  async list(organizationId: string, page: PageRequest): Promise<ConnectionShape<AuditEntryEntity>> {
+    const repository = this.dataSource.getRepository(AuditEntryEntity);
+    const query = repository.createQueryBuilder('a').where('a.organization_id = :organizationId', { organizationId });
+    const totalCount = await query.getCount();
+    if (page.after !== null) query.andWhere('a.sequence > :after', { after: decodeSequenceCursor(page.after) });
+    const rows = await query.orderBy('a.sequence', 'ASC').take(page.first + 1).getMany();
+    return toConnection(rows, page, totalCount, (row) => row, (row) => encodeSequenceCursor(row.sequence));
+  }
+
+  /** Recomputes every link of the organization's chain; null means intact. */
+  async verify(organizationId: string): Promise<number | null> {
+    const entries = await this.dataSource
+      .getRepository(AuditEntryEntity)
+      .find({ where: { organizationId }, order: { sequence: 'ASC' } });
+    return firstBrokenLink(entries.map((entry) => ({ ...entry, occurredAt: entry.occurredAt.toISOString() })));
+  }
+}

@@ -1,0 +1,3 @@
+import { AuditEntryEntity } from './audit-trail/audit-entry.entity';
+
+export const entities = [AuditEntryEntity];

@@ -1,0 +1,5 @@
+import { MessagingTables1732000000000 } from '@offboarding/messaging';
+import { AuditTrail1732000000001 } from './1732000000001-audit-trail';
+
+/** Every migration of this service, oldest first. */
+export const migrations = [MessagingTables1732000000000, AuditTrail1732000000001];

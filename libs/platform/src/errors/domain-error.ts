@@ -1,0 +1,49 @@
+/** Codes clients branch on; they appear as `extensions.code` in GraphQL errors. */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  ORGANIZATION_ARCHIVED: 'ORGANIZATION_ARCHIVED',
+  REACTIVATION_WINDOW_CLOSED: 'REACTIVATION_WINDOW_CLOSED',
+  CONFLICT: 'CONFLICT',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * A refusal the domain explains to the caller. Services throw these, never transport errors;
+ * the GraphQL adapter maps them in one place.
+ */
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(entity: string, id: string) {
+    super(ErrorCode.NOT_FOUND, `${entity} ${id} does not exist`, { entity, id });
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  constructor(field: string, problem: string) {
+    super(ErrorCode.BAD_USER_INPUT, `${field}: ${problem}`, { field });
+  }
+}
+
+export class InvalidTransitionError extends DomainError {
+  constructor(entity: string, from: string, action: string) {
+    super(ErrorCode.INVALID_TRANSITION, `cannot ${action} a ${entity} that is ${from}`, {
+      entity,
+      currentStatus: from,
+      action,
+    });
+  }
+}

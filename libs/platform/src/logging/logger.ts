@@ -1,0 +1,34 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * JSON logs on stdout. Secrets and personal data are redacted by key wherever they appear, so a
+ * careless log call cannot leak them.
+ */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'accessToken',
+        '*.accessToken',
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        'secret',
+        '*.secret',
+        'email',
+        '*.email',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}

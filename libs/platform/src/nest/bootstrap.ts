@@ -1,0 +1,51 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { graphql } from 'graphql';
+import type { Logger } from 'pino';
+import type { ServiceConfig } from '../config/service-config';
+import { NestPinoLogger } from './nest-logger';
+import { LOGGER, SERVICE_CONFIG } from './tokens';
+
+/** main.ts of every subgraph: start, or report why not and exit non-zero. */
+export function runSubgraph(appModule: Type<unknown>): void {
+  bootstrapSubgraph(appModule).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'start-up failed', error: message })}\n`);
+    process.exit(1);
+  });
+}
+
+/** Builds the application, listens, and shuts down gracefully on SIGTERM/SIGINT. */
+export async function bootstrapSubgraph(appModule: Type<unknown>): Promise<INestApplication> {
+  const app = await NestFactory.create(appModule, { bufferLogs: true });
+  const logger = app.get<Logger>(LOGGER);
+  const config = app.get<ServiceConfig>(SERVICE_CONFIG);
+  app.useLogger(new NestPinoLogger(logger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(config.port, config.host);
+  logger.info({ port: config.port, graphql: `http://localhost:${config.port}/graphql` }, 'subgraph ready');
+  return app;
+}
+
+/**
+ * The subgraph's federation SDL, as a gateway would fetch it (`_service { sdl }`), from an
+ * instance with neither a database connection nor messaging. Used to compose the supergraph.
+ */
+export async function printSubgraphSdl(appModule: Type<unknown>): Promise<string> {
+  process.env.SCHEMA_ONLY = 'true';
+  process.env.MESSAGING_ENABLED = 'false';
+  const app = await NestFactory.create(appModule, { logger: false });
+  try {
+    await app.init();
+    const { schema } = app.get(GraphQLSchemaHost);
+    const result = await graphql({ schema, source: '{ _service { sdl } }' });
+    const data = result.data as { _service?: { sdl?: string } } | null | undefined;
+    if (result.errors?.length || !data?._service?.sdl) {
+      throw new Error(`could not read the subgraph SDL: ${result.errors?.map((e) => e.message).join('; ')}`);
+    }
+    return data._service.sdl;
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,104 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { ServiceName } from '@offboarding/contracts';
+import { Outbox, UnitOfWork } from '@offboarding/messaging';
+import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@offboarding/persistence';
+import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
+import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
+import { createLogger } from '../logging/logger';
+import { Clock, SystemClock } from '../time/clock';
+import { EventHandlerRegistry } from './event-handler-registry';
+import { HealthController } from './health.controller';
+import { SERVICE_DATABASE, ServiceRuntime } from './service-runtime';
+import { LOGGER, SERVICE_CONFIG } from './tokens';
+
+export interface SubgraphModuleOptions {
+  service: ServiceName;
+  entities: ServiceDatabaseOptions['entities'];
+  migrations: ServiceDatabaseOptions['migrations'];
+  /**
+   * Entity stubs this subgraph extends (`Organization @key(fields: "id")`) but no root field
+   * returns; without this the schema builder would drop them.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- the schema builder's own type
+  entityStubs?: Function[];
+}
+
+/**
+ * Everything a subgraph service shares with the others: validated config, JSON logger, its own
+ * database, the outbox and relay, the event consumer, health probes and the federated GraphQL
+ * endpoint at /graphql. Feature modules inject DataSource, UnitOfWork, Clock and the registry.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forSubgraph(options: SubgraphModuleOptions): DynamicModule {
+    const config = loadServiceConfig(options.service);
+    const logger = createLogger(options.service, config.logLevel);
+    return {
+      module: PlatformModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+          driver: ApolloFederationDriver,
+          autoSchemaFile: { federation: 2 },
+          sortSchema: true,
+          buildSchemaOptions: { orphanedTypes: options.entityStubs ?? [] },
+          path: '/graphql',
+          csrfPrevention: true,
+          // Traces go through OpenTelemetry, not Apollo's per-request inline format.
+          plugins: [ApolloServerPluginInlineTraceDisabled()],
+          introspection: config.nodeEnv !== 'production',
+          includeStacktraceInErrorResponses: false,
+          formatError: createGraphQLErrorFormatter(logger),
+          context: ({ req }: { req: unknown }) => ({ req }),
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        {
+          provide: SERVICE_DATABASE,
+          useFactory: (): Promise<ServiceDatabase> =>
+            process.env.SCHEMA_ONLY === 'true'
+              ? Promise.resolve(unopenedDatabase(options))
+              : openServiceDatabase({
+                  service: options.service,
+                  entities: options.entities,
+                  migrations: options.migrations,
+                  migrate: process.env.DB_MIGRATE_ON_START !== 'false' && config.nodeEnv !== 'production',
+                }),
+        },
+        { provide: DataSource, useFactory: (db: ServiceDatabase) => db.dataSource, inject: [SERVICE_DATABASE] },
+        { provide: Clock, useClass: SystemClock },
+        { provide: Outbox, useValue: new Outbox(options.service) },
+        EventHandlerRegistry,
+        ServiceRuntime,
+        {
+          provide: UnitOfWork,
+          useFactory: (dataSource: DataSource, outbox: Outbox, runtime: ServiceRuntime) =>
+            new UnitOfWork(dataSource, outbox, runtime.relay),
+          inject: [DataSource, Outbox, ServiceRuntime],
+        },
+      ],
+      exports: [SERVICE_CONFIG, LOGGER, DataSource, Clock, Outbox, UnitOfWork, EventHandlerRegistry, ServiceRuntime],
+    };
+  }
+}
+
+/** A database that is never connected: printing the GraphQL schema needs the types, not the data. */
+function unopenedDatabase(options: SubgraphModuleOptions): ServiceDatabase {
+  const dataSource = new DataSource({ type: 'postgres', schema: options.service, entities: options.entities });
+  return {
+    dataSource,
+    schema: options.service,
+    target: { kind: 'embedded', dataDir: null },
+    close: () => Promise.resolve(),
+  };
+}
+
+export type { Logger, ServiceConfig };

@@ -1,0 +1,82 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Kafka, Producer } from 'kafkajs';
+import { createKafka, createOutboxProducer, EventConsumer, OutboxRelay } from '@offboarding/messaging';
+import type { ServiceDatabase } from '@offboarding/persistence';
+import type { ServiceConfig } from '../config/service-config';
+import { EventHandlerRegistry } from './event-handler-registry';
+import { LOGGER, SERVICE_CONFIG } from './tokens';
+
+export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
+
+/**
+ * Owns a service's connections and their order: the database opens first; on bootstrap the
+ * producer, relay and consumer start; on shutdown the consumer stops (committing offsets), the
+ * relay finishes its round, the producer disconnects, and the database closes last.
+ */
+@Injectable()
+export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  readonly relay: OutboxRelay;
+  private consumer: EventConsumer | null = null;
+  private started = false;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_DATABASE) private readonly database: ServiceDatabase,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly registry: EventHandlerRegistry,
+  ) {
+    this.kafka = createKafka({ clientId: `offboarding-${config.service}`, brokers: config.kafkaBrokers, logger });
+    this.producer = createOutboxProducer(this.kafka);
+    this.relay = new OutboxRelay({ dataSource: database.dataSource, producer: this.producer, logger });
+  }
+
+  get messagingEnabled(): boolean {
+    return process.env.MESSAGING_ENABLED !== 'false';
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.messagingEnabled) return;
+    await this.producer.connect();
+    this.relay.start();
+    const topics = this.registry.topics();
+    if (topics.length > 0) {
+      this.consumer = new EventConsumer({
+        service: this.config.service,
+        kafka: this.kafka,
+        dataSource: this.database.dataSource,
+        topics,
+        handlers: this.registry.all(),
+        logger: this.logger,
+        onCommitted: () => this.relay.wake(),
+      });
+      await this.consumer.start();
+    }
+    this.started = true;
+    this.logger.info({ topics }, 'messaging started');
+  }
+
+  /** Ready when the database answers and, with messaging on, the producer and consumer run. */
+  async isReady(): Promise<boolean> {
+    if (!this.database.dataSource.isInitialized) return false;
+    try {
+      await this.database.dataSource.query('SELECT 1');
+    } catch {
+      return false;
+    }
+    return !this.messagingEnabled || this.started;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    try {
+      await this.consumer?.stop();
+      await this.relay.stop();
+      if (this.started) await this.producer.disconnect();
+    } finally {
+      await this.database.close();
+      this.logger.info('stopped');
+    }
+  }
+}
