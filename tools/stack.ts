@@ -87,7 +87,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   try {
     const external = Boolean(env.KAFKA_BROKERS);
-    const kafkaBrokers = env.KAFKA_BROKERS ?? `localhost:${options.brokerPort}`;
+    const kafkaBrokers = env.KAFKA_BROKERS || `localhost:${options.brokerPort}`;
     if (!external) {
       launch('kafka', 'libs/dev-broker/src/main.ts', {
         ...env,

@@ -10,3 +10,4 @@ export * from './nest/service-runtime';
 export * from './nest/health.controller';
 export * from './nest/platform.module';
 export * from './nest/bootstrap';
+export * from './errors/domain-error.filter';

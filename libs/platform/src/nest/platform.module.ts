@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
@@ -8,6 +9,7 @@ import type { ServiceName } from '@offboarding/contracts';
 import { Outbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@offboarding/persistence';
 import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
+import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
 import { createLogger } from '../logging/logger';
 import { Clock, SystemClock } from '../time/clock';
@@ -59,6 +61,7 @@ export class PlatformModule {
       ],
       controllers: [HealthController],
       providers: [
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         {

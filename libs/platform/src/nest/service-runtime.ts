@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Kafka, Producer } from 'kafkajs';
 import { createKafka, createOutboxProducer, EventConsumer, OutboxRelay } from '@offboarding/messaging';
 import type { ServiceDatabase } from '@offboarding/persistence';
+import { deadLetterTopic, Topics } from '@offboarding/contracts';
 import type { ServiceConfig } from '../config/service-config';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
@@ -39,9 +40,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.messagingEnabled) return;
+    const topics = this.registry.topics();
+    await this.ensureTopics([Topics[this.config.service], deadLetterTopic(this.config.service), ...topics]);
     await this.producer.connect();
     this.relay.start();
-    const topics = this.registry.topics();
     if (topics.length > 0) {
       this.consumer = new EventConsumer({
         service: this.config.service,
@@ -56,6 +58,32 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     }
     this.started = true;
     this.logger.info({ topics }, 'messaging started');
+  }
+
+  /**
+   * Outside production the service declares the topics it touches, so a consumer never races
+   * the first producer; in production topics are declared by the cluster's operator (Strimzi).
+   */
+  private async ensureTopics(topics: string[]): Promise<void> {
+    if (this.config.nodeEnv === 'production' || process.env.KAFKA_CREATE_TOPICS === 'false') return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: Number(process.env.KAFKA_TOPIC_PARTITIONS ?? 3),
+          replicationFactor: Number(process.env.KAFKA_REPLICATION_FACTOR ?? 1),
+        })),
+      });
+      this.logger.info({ topics: missing }, 'created topics');
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Ready when the database answers and, with messaging on, the producer and consumer run. */

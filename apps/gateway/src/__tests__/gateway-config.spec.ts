@@ -1,0 +1,18 @@
+import * as path from 'node:path';
+import { loadGatewayConfig } from '../gateway-config';
+
+describe('gateway configuration', () => {
+  it('serves the checked-in supergraph on port 4000 by default', () => {
+    const config = loadGatewayConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.supergraphPath).toBe(path.resolve(__dirname, '../../supergraph.graphql'));
+    expect(config.subgraphUrls).toEqual({});
+  });
+
+  it('takes port and subgraph URL overrides and rejects malformed ones by name', () => {
+    const config = loadGatewayConfig({ GATEWAY_PORT: '8080', IDENTITY_URL: 'http://identity:4003/graphql' });
+    expect(config.port).toBe(8080);
+    expect(config.subgraphUrls).toEqual({ identity: 'http://identity:4003/graphql' });
+    expect(() => loadGatewayConfig({ RETENTION_URL: 'not a url' })).toThrow(/RETENTION_URL/);
+  });
+});

@@ -1,0 +1,54 @@
+import { GraphQLError } from 'graphql';
+import pino from 'pino';
+import {
+  ConfigError,
+  createGraphQLErrorFormatter,
+  InvalidTransitionError,
+  loadServiceConfig,
+  NotFoundError,
+} from '@offboarding/platform';
+
+describe('GraphQL error formatting', () => {
+  const logged: string[] = [];
+  const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(line) });
+  const format = createGraphQLErrorFormatter(logger);
+  const wrap = (original: Error) => new GraphQLError(original.message, { path: ['field'], originalError: original });
+
+  it('keeps a domain error’s code, message and details', () => {
+    const error = wrap(new InvalidTransitionError('entitlement', 'CANCELLED', 'cancel'));
+    expect(format(error.toJSON(), error)).toEqual({
+      message: 'cannot cancel a entitlement that is CANCELLED',
+      path: ['field'],
+      locations: undefined,
+      extensions: { code: 'INVALID_TRANSITION', entity: 'entitlement', currentStatus: 'CANCELLED', action: 'cancel' },
+    });
+    expect(format(wrap(new NotFoundError('organization', 'x')).toJSON(), wrap(new NotFoundError('organization', 'x'))).extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('hides unexpected errors behind a generic message and logs them', () => {
+    const error = wrap(new Error('relation "secret_table" does not exist'));
+    const formatted = format(error.toJSON(), error);
+    expect(formatted).toEqual({ message: 'Internal server error', path: ['field'], locations: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(formatted)).not.toContain('secret_table');
+    expect(logged.join('')).toContain('secret_table');
+  });
+
+  it('passes GraphQL validation errors through with their code only', () => {
+    const error = new GraphQLError('Cannot query field "x" on type "Query".', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['at …'] } });
+    expect(format(error.toJSON(), error).extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+});
+
+describe('service configuration', () => {
+  it('uses the per-service port, then PORT, then the default', () => {
+    expect(loadServiceConfig('provisioning', {}).port).toBe(4002);
+    expect(loadServiceConfig('provisioning', { PORT: '5000' }).port).toBe(5000);
+    expect(loadServiceConfig('provisioning', { PORT: '5000', PROVISIONING_PORT: '5001' }).port).toBe(5001);
+    expect(loadServiceConfig('identity', { KAFKA_BROKERS: 'a:9092, b:9092' }).kafkaBrokers).toEqual(['a:9092', 'b:9092']);
+  });
+
+  it('fails fast naming every bad variable', () => {
+    expect(() => loadServiceConfig('retention', { PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    expect(() => loadServiceConfig('retention', { PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL|LOG_LEVEL.*PORT/);
+  });
+});
