@@ -1,6 +1,27 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const services = ['gateway', 'entitlements', 'provisioning', 'identity', 'retention'];
+
+/** No service imports another service; services share only libs; dev tooling stays out of them. */
+function boundaries({ testsMayUseDevLibs }) {
+  const shared = testsMayUseDevLibs ? ['scope:shared', 'scope:dev'] : ['scope:shared'];
+  return [
+    'error',
+    {
+      allow: [],
+      banTransitiveDependencies: true,
+      depConstraints: [
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+        { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+        { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: shared },
+        { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dev'] },
+        ...services.map((service) => ({ sourceTag: `scope:${service}`, onlyDependOnLibsWithTags: shared })),
+      ],
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/*.js', '**/*.mjs', 'docs/**'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -10,24 +31,7 @@ export default tseslint.config(
     },
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          allow: [],
-          banTransitiveDependencies: true,
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dev'] },
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:entitlements', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:provisioning', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:retention', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries({ testsMayUseDevLibs: false }),
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
@@ -37,8 +41,10 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'e2e/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.pg-spec.ts', '**/*.e2e-spec.ts', '**/__tests__/**/*.ts', 'e2e/**/*.ts'],
     rules: {
+      // Tests run against the development broker.
+      '@nx/enforce-module-boundaries': boundaries({ testsMayUseDevLibs: true }),
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

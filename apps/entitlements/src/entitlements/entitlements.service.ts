@@ -51,7 +51,7 @@ export class EntitlementsService {
     if (product.length < 1 || product.length > 200) throw new InvalidInputError('product', 'must be 1 to 200 characters');
 
     return this.unitOfWork.run(async ({ manager, publish }) => {
-      const organization = await this.organizations.getById(command.organizationId, manager);
+      const organization = await this.organizations.lockById(command.organizationId, manager);
       if (organization.status !== OrganizationStatus.ACTIVE) {
         throw new DomainError(
           ErrorCode.ORGANIZATION_ARCHIVED,
@@ -91,7 +91,8 @@ export class EntitlementsService {
     if (notes !== null && notes.length > 2000) throw new InvalidInputError('notes', 'must be at most 2000 characters');
 
     return this.unitOfWork.run(async ({ manager, publish }) => {
-      // The row lock serializes concurrent transitions of one entitlement.
+      // Row locks serialize transitions of one entitlement, and the organization lock makes the
+      // outbox order of one organization's events their commit order.
       const entitlement = isUuid(command.entitlementId)
         ? await manager.findOne(EntitlementEntity, {
             where: { id: command.entitlementId },
@@ -99,6 +100,7 @@ export class EntitlementsService {
           })
         : null;
       if (!entitlement) throw new NotFoundError('entitlement', command.entitlementId);
+      await this.organizations.lockById(entitlement.organizationId, manager);
       const now = this.clock.now();
       entitlement.status = nextEntitlementStatus(entitlement.status, EntitlementAction.cancel);
       entitlement.cancelledAt = now;

@@ -106,6 +106,18 @@ export class OrganizationsService {
     return toConnection(rows, page, totalCount, (row) => row);
   }
 
+  /**
+   * Reads the organization under a row lock for the rest of the transaction: changes to one
+   * organization commit one after another, so their events leave the outbox in commit order.
+   */
+  async lockById(id: string, manager: EntityManager): Promise<OrganizationEntity> {
+    const organization = isUuid(id)
+      ? await manager.findOne(OrganizationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!organization) throw new NotFoundError('organization', id);
+    return organization;
+  }
+
   private async requireVendor(manager: EntityManager, vendorId: string): Promise<void> {
     const vendor = await this.getById(vendorId, manager).catch((error: unknown) => {
       if (error instanceof NotFoundError) throw new InvalidInputError('vendorId', `organization ${vendorId} does not exist`);

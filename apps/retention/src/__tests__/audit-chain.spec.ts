@@ -25,14 +25,14 @@ describe('hash-chained audit trail', () => {
   it('hashes canonically: key order does not matter, content does', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 0, y: 1 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"y":1,"z":0}]},"b":1}');
     const [entry] = chain(1);
-    const reordered = { ...entry!, details: { nested: { a: 1, b: 2 }, reason: 'OTHER' } };
-    expect(entryHash(reordered)).toBe(entry!.hash);
-    expect(entryHash({ ...entry!, details: { reason: 'NON_PAYMENT' } })).not.toBe(entry!.hash);
+    const reordered = { ...entry, details: { nested: { a: 1, b: 2 }, reason: 'OTHER' } };
+    expect(entryHash(reordered)).toBe(entry.hash);
+    expect(entryHash({ ...entry, details: { reason: 'NON_PAYMENT' } })).not.toBe(entry.hash);
   });
 
   it('ignores everything that is not a chained field', () => {
     const [entry] = chain(1);
-    expect(entryHash({ ...entry!, recordedAt: new Date() } as ChainedFields)).toBe(entry!.hash);
+    expect(entryHash({ ...entry, recordedAt: new Date() } as ChainedFields)).toBe(entry.hash);
   });
 
   it('verifies an intact chain and finds the first tampered, removed or reordered link', () => {
@@ -41,6 +41,6 @@ describe('hash-chained audit trail', () => {
     expect(firstBrokenLink([])).toBeNull();
     expect(firstBrokenLink(entries.map((e) => (e.sequence === 3 ? { ...e, details: { reason: 'CUSTOMER_REQUEST' } } : e)))).toBe(3);
     expect(firstBrokenLink(entries.filter((e) => e.sequence !== 2))).toBe(3);
-    expect(firstBrokenLink([entries[1]!, entries[0]!, ...entries.slice(2)])).toBe(2);
+    expect(firstBrokenLink([entries[1], entries[0], ...entries.slice(2)])).toBe(2);
   });
 });

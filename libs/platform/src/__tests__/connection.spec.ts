@@ -8,7 +8,7 @@ import {
   MAX_PAGE_SIZE,
   pageRequest,
   toConnection,
-} from '@offboarding/platform';
+} from '../index';
 
 const row = (n: number) => ({ createdAt: new Date(Date.UTC(2026, 0, n)), id: `00000000-0000-4000-8000-00000000000${n}` });
 

@@ -6,7 +6,7 @@ import {
   InvalidTransitionError,
   loadServiceConfig,
   NotFoundError,
-} from '@offboarding/platform';
+} from '../index';
 
 describe('GraphQL error formatting', () => {
   const logged: string[] = [];

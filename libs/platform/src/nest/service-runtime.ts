@@ -12,8 +12,8 @@ export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
 
 /**
  * Owns a service's connections and their order: the database opens first; on bootstrap the
- * producer, relay and consumer start; on shutdown the consumer stops (committing offsets), the
- * relay finishes its round, the producer disconnects, and the database closes last.
+ * topics are declared and the relay and consumer start; on shutdown the consumer stops
+ * (committing offsets), the relay finishes its round and disconnects, the database closes last.
  */
 @Injectable()
 export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -42,7 +42,6 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     if (!this.messagingEnabled) return;
     const topics = this.registry.topics();
     await this.ensureTopics([Topics[this.config.service], deadLetterTopic(this.config.service), ...topics]);
-    await this.producer.connect();
     this.relay.start();
     if (topics.length > 0) {
       this.consumer = new EventConsumer({
@@ -100,8 +99,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     try {
       await this.consumer?.stop();
+      // The relay owns its producer's connection and disconnects it after its last round.
       await this.relay.stop();
-      if (this.started) await this.producer.disconnect();
     } finally {
       await this.database.close();
       this.logger.info('stopped');

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { deadLetterTopic, eventSource, Topics, type EventPayload } from '@offboarding/contracts';
+import { startDevBroker, type DevBroker } from '@offboarding/dev-broker';
+import { schemaOf } from '@offboarding/persistence';
+import { waitFor } from '@offboarding/testing';
+import { toKafkaMessage, type EventEnvelope } from '../cloud-event';
+import { replayDeadLetters } from '../dead-letters';
+import { EventConsumer } from '../event-consumer';
+import { openTestDatabase, recordingLogger, testKafka, topicReader } from './messaging-test-kit';
+
+class CreateLicenses1732000000002 implements MigrationInterface {
+  name = 'CreateLicenses1732000000002';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE ${schemaOf(q)}.licenses (entitlement_id uuid NOT NULL, product text NOT NULL)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE ${schemaOf(q)}.licenses`);
+  }
+}
+
+class DownstreamUnavailable extends Error {}
+
+const GRANTED = 'com.offboarding.entitlements.entitlement_granted.v1';
+const ATTEMPTS = 3;
+
+function granted(organizationId: string, product = 'Forms Pro'): EventEnvelope<typeof GRANTED> {
+  const data: EventPayload<typeof GRANTED> = {
+    organizationId,
+    entitlementId: randomUUID(),
+    class: 'PLG',
+    product,
+    grantedAt: new Date().toISOString(),
+  };
+  return {
+    id: randomUUID(),
+    type: GRANTED,
+    source: eventSource('entitlements'),
+    subject: organizationId,
+    time: new Date().toISOString(),
+    specversion: '1.0',
+    data,
+  };
+}
+
+describe('EventConsumer (database + dev broker)', () => {
+  let db: Awaited<ReturnType<typeof openTestDatabase>>;
+  let broker: DevBroker;
+  let kafka: Kafka;
+  let producer: Producer;
+  let consumer: EventConsumer;
+  let deadLetters: Awaited<ReturnType<typeof topicReader>>;
+  const logger = recordingLogger();
+  const calls = new Map<string, number>();
+  const failing = new Set<string>();
+  let commits = 0;
+
+  const send = (...messages: Message[]) => producer.send({ topic: Topics.entitlements, acks: -1, messages });
+  const applied = async (entitlementId: string) =>
+    (await db.dataSource.query<unknown[]>(`SELECT 1 FROM "${db.schema}".licenses WHERE entitlement_id = $1`, [entitlementId])).length;
+  const waitApplied = (event: EventEnvelope<typeof GRANTED>) =>
+    waitFor(async () => (await applied(event.data.entitlementId)) > 0, { timeoutMs: 20_000, description: `${event.data.product} to be applied` });
+
+  beforeAll(async () => {
+    [db, broker] = await Promise.all([openTestDatabase('consumer', [CreateLicenses1732000000002]), startDevBroker({ port: 0 })]);
+    kafka = testKafka(broker.brokers, logger);
+    producer = kafka.producer();
+    await producer.connect();
+    consumer = new EventConsumer({
+      service: 'provisioning',
+      kafka,
+      dataSource: db.dataSource,
+      topics: [Topics.entitlements],
+      logger,
+      retry: { attempts: ATTEMPTS, initialDelayMs: 50, maxDelayMs: 200 },
+      onCommitted: () => (commits += 1),
+      handlers: {
+        [GRANTED]: async (event, manager) => {
+          const { entitlementId, product } = event.data;
+          calls.set(entitlementId, (calls.get(entitlementId) ?? 0) + 1);
+          await manager.query(`INSERT INTO "${db.schema}".licenses (entitlement_id, product) VALUES ($1, $2)`, [entitlementId, product]);
+          // After the insert, so a failure also proves the handler's writes roll back.
+          if (failing.has(entitlementId)) throw new DownstreamUnavailable('licence server unavailable');
+        },
+      },
+    });
+    await consumer.start();
+    deadLetters = await topicReader(kafka, [deadLetterTopic('provisioning')]);
+  });
+
+  afterAll(async () => {
+    await consumer?.stop();
+    await deadLetters?.close();
+    await producer?.disconnect();
+    await db?.drop();
+    await broker?.close();
+  });
+
+  it('applies an event delivered twice only once, and skips types it has no handler for', async () => {
+    const org = randomUUID();
+    const event = granted(org, 'twice');
+    const marker = granted(org, 'after the duplicate');
+    const unhandled: Message = toKafkaMessage({
+      ...event,
+      id: randomUUID(),
+      type: 'com.offboarding.entitlements.organization_created.v1',
+      data: { organizationId: org, type: 'CUSTOMER', vendorId: null, createdAt: new Date().toISOString() },
+    });
+    const unknown: Message = toKafkaMessage({ ...event, id: randomUUID(), type: 'com.offboarding.future.thing.v9' });
+    const commitsBefore = commits;
+
+    await send(toKafkaMessage(event), toKafkaMessage(event), unhandled, unknown, toKafkaMessage(marker));
+    // Same key, same partition: once the marker is applied, everything before it was handled.
+    await waitApplied(marker);
+
+    expect(calls.get(event.data.entitlementId)).toBe(1);
+    expect(await applied(event.data.entitlementId)).toBe(1);
+    expect(commits - commitsBefore).toBe(2);
+    const inbox = await db.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM "${db.schema}".inbox WHERE event_id = $1`, [event.id]);
+    expect(inbox[0].n).toBe('1');
+    expect(deadLetters.messages.filter((m) => m.headers.ce_subject === org)).toEqual([]);
+  });
+
+  it('retries a failing handler, then dead-letters the event with the reason and moves on', async () => {
+    const org = randomUUID();
+    const doomed = granted(org, 'doomed');
+    const next = granted(org, 'next in line');
+    failing.add(doomed.data.entitlementId);
+    const original = toKafkaMessage(doomed);
+
+    await send(original, toKafkaMessage(next));
+    await waitApplied(next);
+
+    expect(calls.get(doomed.data.entitlementId)).toBe(ATTEMPTS);
+    expect(await applied(doomed.data.entitlementId)).toBe(0);
+    const [letter] = await deadLetters.waitFor(1, (m) => m.headers.ce_id === doomed.id);
+    expect(letter.message.key?.toString()).toBe(org);
+    expect(letter.message.value?.toString()).toBe(original.value);
+    expect(letter.headers).toEqual({
+      ...original.headers,
+      dlq_error: 'licence server unavailable',
+      dlq_error_type: 'DownstreamUnavailable',
+      dlq_original_topic: Topics.entitlements,
+      dlq_original_partition: expect.stringMatching(/^\d+$/),
+      dlq_original_offset: expect.stringMatching(/^\d+$/),
+      dlq_attempts: String(ATTEMPTS),
+      dlq_failed_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+    expect(logger.entries.filter((e) => e.level === 'warn' && e.msg === 'event handler failed; retrying')).toHaveLength(ATTEMPTS - 1);
+  });
+
+  it('dead-letters a malformed message and an invalid payload at once, without calling the handler', async () => {
+    const org = randomUUID();
+    const { ce_type: _dropped, ...headers } = toKafkaMessage(granted(org)).headers;
+    const malformed: Message = { ...toKafkaMessage(granted(org)), headers };
+    const invalid = granted(org, 'invalid');
+    const invalidMessage = { ...toKafkaMessage(invalid), value: JSON.stringify({ ...invalid.data, class: 'GOLD' }) };
+    const next = granted(org, 'after the broken ones');
+
+    await send(malformed, invalidMessage, toKafkaMessage(next));
+    await waitApplied(next);
+
+    const letters = await deadLetters.waitFor(2, (m) => m.headers.ce_subject === org);
+    expect(letters.map((m) => [m.headers.dlq_error_type, m.headers.dlq_attempts])).toEqual([
+      ['MalformedEventError', '1'],
+      ['ZodError', '1'],
+    ]);
+    expect(letters[0].headers.dlq_error).toMatch(/missing header ce_type/);
+    expect(letters[1].headers.dlq_error).toMatch(/class/);
+    expect(calls.get(invalid.data.entitlementId)).toBeUndefined();
+  });
+
+  it('replays dead letters to their topic, so a fixed handler applies them, and remembers how far it got', async () => {
+    const before = deadLetters.messages.length;
+    const doomed = deadLetters.messages.find((m) => m.headers.dlq_error_type === 'DownstreamUnavailable');
+    expect(doomed).toBeDefined();
+    const entitlementId = (JSON.parse(doomed!.message.value!.toString()) as { entitlementId: string }).entitlementId;
+    failing.delete(entitlementId);
+
+    const source = await topicReader(kafka, [Topics.entitlements]);
+    const first = await replayDeadLetters({ kafka, service: 'provisioning', logger, timeoutMs: 30_000 });
+    expect(first).toEqual({ replayed: before, skipped: 0 });
+    try {
+      const replayed = await source.waitFor(before, (m) => m.headers.replayed_from_dlq !== undefined);
+      expect(replayed.flatMap((m) => Object.keys(m.headers).filter((name) => name.startsWith('dlq_')))).toEqual([]);
+      const fixed = replayed.find((m) => m.headers.ce_id === doomed!.headers.ce_id);
+      expect(fixed!.message.key?.toString()).toBe(doomed!.message.key?.toString());
+      expect(fixed!.message.value?.toString()).toBe(doomed!.message.value?.toString());
+    } finally {
+      await source.close();
+    }
+    await waitFor(async () => (await applied(entitlementId)) > 0, { timeoutMs: 20_000, description: 'the replayed event to be applied' });
+    expect(calls.get(entitlementId)).toBe(ATTEMPTS + 1);
+
+    // The malformed and invalid letters fail again; a second replay sends only those new letters.
+    const again = before - 1;
+    await deadLetters.waitFor(before + again);
+    const replayedAgain = deadLetters.messages.slice(before);
+    expect(replayedAgain.every((m) => m.headers.replayed_from_dlq !== undefined)).toBe(true);
+    const second = await replayDeadLetters({ kafka, service: 'provisioning', logger, timeoutMs: 30_000 });
+    expect(second).toEqual({ replayed: again, skipped: 0 });
+    expect(await applied(entitlementId)).toBe(1);
+  });
+});
