@@ -1,0 +1,2 @@
+export { startDevBroker, type DevBroker } from './server';
+export type { DevBrokerOptions, Logger } from './options';
