@@ -135,7 +135,8 @@ export function formatLine(name: string, line: string): string {
   try {
     const { level, msg, time: _time, service: _service, ...context } = JSON.parse(line) as Record<string, unknown>;
     const rest = Object.keys(context).length > 0 ? ` ${JSON.stringify(context)}` : '';
-    return `${prefix} ${String(level ?? 'info').padEnd(5)} ${String(msg ?? '')}${rest}`;
+    const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+    return `${prefix} ${text(level, 'info').padEnd(5)} ${text(msg, '')}${rest}`;
   } catch {
     return `${prefix} ${line}`;
   }
@@ -148,10 +149,10 @@ async function waitUntil(
   crashed: Promise<string>,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let crashedName: string | null = null;
-  void crashed.then((name) => (crashedName = name));
+  const exited: { name: string | null } = { name: null };
+  void crashed.then((name) => (exited.name = name));
   while (!(await probe())) {
-    if (crashedName) throw new Error(`${crashedName} exited while waiting for ${what}`);
+    if (exited.name) throw new Error(`${exited.name} exited while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

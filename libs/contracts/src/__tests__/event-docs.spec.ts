@@ -1,9 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
-// ajv arrives with @asyncapi/parser rather than as a direct dependency, which the module
-// boundary rule forbids; adding "ajv" to devDependencies makes this exemption unnecessary.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { ServiceName } from '../domain';
 import { buildAsyncApiDocument, eventSubscriptions, renderAsyncApiYaml } from '../docs/asyncapi';
