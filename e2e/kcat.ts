@@ -36,6 +36,6 @@ export function readTopicWithKcat(brokers: string, topic: string): KcatMessage[]
 export function headerMap(message: KcatMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   const flat = message.headers ?? [];
-  for (let i = 0; i + 1 < flat.length; i += 2) headers[flat[i]!] = flat[i + 1]!;
+  for (let i = 0; i + 1 < flat.length; i += 2) headers[flat[i]] = flat[i + 1]!;
   return headers;
 }

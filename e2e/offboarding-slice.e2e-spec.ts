@@ -117,14 +117,14 @@ describe('the offboarding slice through the gateway', () => {
     const cancelled = messages.filter((message) => headerMap(message).ce_type === 'com.offboarding.provisioning.license_cancelled.v1');
     expect(cancelled).toHaveLength(1);
     const [message] = cancelled;
-    expect(message!.key).toBe(organizationId);
-    expect(headerMap(message!)).toMatchObject({
+    expect(message.key).toBe(organizationId);
+    expect(headerMap(message)).toMatchObject({
       ce_specversion: '1.0',
       ce_source: '/offboarding/provisioning',
       ce_subject: organizationId,
       'content-type': 'application/json',
     });
-    expect(JSON.parse(message!.payload!)).toMatchObject({ organizationId, entitlementId });
+    expect(JSON.parse(message.payload!)).toMatchObject({ organizationId, entitlementId });
   });
 
   it('refuses bad input with a clear code and changes nothing', async () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { openServiceDatabase, schemaOf } from '@offboarding/persistence';
+import { openServiceDatabase, schemaOf } from '../index';
 import { testDatabaseTarget, uniqueSchema } from '@offboarding/testing';
 
 class CreateNotes1700000000000 implements MigrationInterface {
@@ -55,7 +55,7 @@ describe('openServiceDatabase', () => {
   });
 
   it('refuses a database URL that is not PostgreSQL, naming the variable', async () => {
-    const { resolveDatabaseTarget } = await import('@offboarding/persistence');
+    const { resolveDatabaseTarget } = await import('../index');
     expect(() => resolveDatabaseTarget('entitlements', { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(resolveDatabaseTarget('entitlements', { ENTITLEMENTS_DATABASE_URL: 'postgres://a/b', DATABASE_URL: 'postgres://c/d' })).toEqual({ kind: 'postgres', url: 'postgres://a/b' });
   });
