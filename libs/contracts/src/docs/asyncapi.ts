@@ -2,23 +2,13 @@ import { Document } from 'yaml';
 import type { z } from 'zod';
 import { ServiceName } from '../domain';
 import { eventCatalog, eventTypesOf, type EventType } from '../events/catalog';
-import { deadLetterTopic, Topics } from '../events/topics';
+import { deadLetterTopic, eventSubscriptions, Topics } from '../events/topics';
 import { cloudEventHeaders, deadLetterHeaders } from './headers';
 import { payloadJsonSchema, type JsonObject, type JsonValue } from './json-schema-utils';
 import { EVENT_DOCS_COMMAND, eventSchemaId, eventTitle, SCHEMA_BASE_URL } from './json-schemas';
 
 /** Bump the minor version when events are added, the major one when a topic or type is retired. */
 export const ASYNCAPI_DOCUMENT_VERSION = '1.0.0';
-
-// Which topics each service consumes. Subscriptions are wired inside each app, so this map is
-// the documented copy: update it together with a new subscription, or the AsyncAPI document
-// (and the dead-letter channels derived from this map) will be wrong.
-export const eventSubscriptions: Readonly<Record<ServiceName, readonly ServiceName[]>> = {
-  entitlements: [],
-  provisioning: ['entitlements'],
-  identity: ['entitlements'],
-  retention: ['entitlements', 'provisioning', 'identity', 'retention'],
-};
 
 const services = Object.values(ServiceName);
 const KAFKA_BINDING_VERSION = '0.5.0';

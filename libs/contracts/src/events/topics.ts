@@ -18,3 +18,14 @@ export function deadLetterTopic(consumer: ServiceName): string {
 export function eventSource(service: ServiceName): string {
   return `/offboarding/${service}`;
 }
+
+/**
+ * Which producers' topics each service consumes. The AsyncAPI document is generated from this,
+ * and a service refuses to start if it subscribes to a topic not listed here.
+ */
+export const eventSubscriptions: Readonly<Record<ServiceName, readonly ServiceName[]>> = {
+  entitlements: [],
+  provisioning: ['entitlements'],
+  identity: ['entitlements'],
+  retention: ['entitlements', 'provisioning', 'identity'],
+};

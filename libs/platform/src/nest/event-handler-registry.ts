@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { eventCatalog, Topics, type EventType } from '@offboarding/contracts';
+import { eventCatalog, eventSubscriptions, type ServiceName, Topics, type EventType } from '@offboarding/contracts';
 import type { EventHandlers } from '@offboarding/messaging';
 
 /**
@@ -19,8 +19,19 @@ export class EventHandlerRegistry {
     return { ...this.handlers };
   }
 
-  topics(): string[] {
+  /**
+   * The topics to subscribe to. Refuses a subscription the contracts do not declare for this
+   * service, so the generated AsyncAPI document always says who consumes what.
+   */
+  topics(service: ServiceName): string[] {
     const types = Object.keys(this.handlers) as EventType[];
-    return [...new Set(types.map((type) => Topics[eventCatalog[type].producer]))].sort();
+    const producers = [...new Set(types.map((type) => eventCatalog[type].producer))];
+    const undeclared = producers.filter((producer) => !eventSubscriptions[service].includes(producer));
+    if (undeclared.length > 0) {
+      throw new Error(
+        `${service} handles events of ${undeclared.join(', ')} but eventSubscriptions in libs/contracts does not declare it`,
+      );
+    }
+    return producers.map((producer) => Topics[producer]).sort();
   }
 }

@@ -40,7 +40,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.messagingEnabled) return;
-    const topics = this.registry.topics();
+    const topics = this.registry.topics(this.config.service);
     await this.ensureTopics([Topics[this.config.service], deadLetterTopic(this.config.service), ...topics]);
     this.relay.start();
     if (topics.length > 0) {
