@@ -106,7 +106,6 @@ describe('AsyncAPI document', () => {
         'retention.receiveEntitlementsEvents',
         'retention.receiveProvisioningEvents',
         'retention.receiveIdentityEvents',
-        'retention.receiveRetentionEvents',
       ].sort(),
     );
     for (const service of services) {
