@@ -15,9 +15,8 @@ import {
   InvalidInputError,
   NotFoundError,
   type ConnectionShape,
-  keysetAfter,
+  keysetPage,
   type PageRequest,
-  toConnection,
 } from '@offboarding/platform';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { isUuid } from '../validation';
@@ -131,15 +130,6 @@ export class EntitlementsService {
       .getRepository(EntitlementEntity)
       .createQueryBuilder('e')
       .where('e.organization_id = :organizationId', { organizationId });
-    const totalCount = await query.getCount();
-    const after = keysetAfter(page);
-    if (after) {
-      query.andWhere('(e.created_at, e.id) > (:afterCreatedAt, :afterId)', {
-        afterCreatedAt: after.createdAt,
-        afterId: after.id,
-      });
-    }
-    const rows = await query.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC').take(page.first + 1).getMany();
-    return toConnection(rows, page, totalCount, (row) => row);
+    return keysetPage(query, page);
   }
 }

@@ -10,9 +10,8 @@ import {
   InvalidInputError,
   NotFoundError,
   type ConnectionShape,
-  keysetAfter,
+  keysetPage,
   type PageRequest,
-  toConnection,
 } from '@offboarding/platform';
 import { isUuid } from '../validation';
 import { OrganizationEntity } from './organization.entity';
@@ -94,16 +93,7 @@ export class OrganizationsService {
     if (!filter.includeArchived) query.andWhere('o.status <> :archived', { archived: OrganizationStatus.ARCHIVED });
     query.andWhere('o.status <> :purged', { purged: OrganizationStatus.PURGED });
     if (filter.type) query.andWhere('o.type = :type', { type: filter.type });
-    const totalCount = await query.getCount();
-    const after = keysetAfter(page);
-    if (after) {
-      query.andWhere('(o.created_at, o.id) > (:afterCreatedAt, :afterId)', {
-        afterCreatedAt: after.createdAt,
-        afterId: after.id,
-      });
-    }
-    const rows = await query.orderBy('o.created_at', 'ASC').addOrderBy('o.id', 'ASC').take(page.first + 1).getMany();
-    return toConnection(rows, page, totalCount, (row) => row);
+    return keysetPage(query, page);
   }
 
   /**

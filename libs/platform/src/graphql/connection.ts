@@ -1,4 +1,5 @@
 import { Directive, Field, Int, ObjectType } from '@nestjs/graphql';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { InvalidInputError } from '../errors/domain-error';
 
 // Relay-style cursor connections. Cursors are opaque to clients: a keyset position
@@ -140,4 +141,29 @@ export function toConnection<Row, Node>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/**
+ * One page of a listing ordered by (created_at, id): counts the whole filter, continues after the
+ * cursor, and fetches one extra row to learn whether another page exists.
+ */
+export async function keysetPage<Row extends KeysetPosition & ObjectLiteral>(
+  query: SelectQueryBuilder<Row>,
+  page: PageRequest,
+): Promise<ConnectionShape<Row>> {
+  const alias = query.alias;
+  const totalCount = await query.getCount();
+  const after = keysetAfter(page);
+  if (after) {
+    query.andWhere(`(${alias}.created_at, ${alias}.id) > (:afterCreatedAt, :afterId)`, {
+      afterCreatedAt: after.createdAt,
+      afterId: after.id,
+    });
+  }
+  const rows = await query
+    .orderBy(`${alias}.created_at`, 'ASC')
+    .addOrderBy(`${alias}.id`, 'ASC')
+    .take(page.first + 1)
+    .getMany();
+  return toConnection(rows, page, totalCount, (row) => row);
 }
