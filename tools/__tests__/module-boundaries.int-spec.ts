@@ -13,7 +13,7 @@ describe('module boundaries', () => {
     fs.writeFileSync(probe, source);
     try {
       const [result] = await new ESLint({ cwd: root }).lintFiles([probe]);
-      return result!.messages.filter((message) => message.ruleId === '@nx/enforce-module-boundaries');
+      return result.messages.filter((message) => message.ruleId === '@nx/enforce-module-boundaries');
     } finally {
       fs.rmSync(probe, { force: true });
     }

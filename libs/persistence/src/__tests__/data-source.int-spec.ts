@@ -3,7 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { openServiceDatabase, schemaOf } from '../index';
-import { testDatabaseTarget, uniqueSchema } from '@offboarding/testing';
+import { randomBytes } from 'node:crypto';
+import type { DatabaseTarget } from '../index';
+
+// The testing lib builds on this one, so these two helpers are repeated here rather than imported.
+const testDatabaseTarget = (): DatabaseTarget =>
+  process.env.TEST_DATABASE_URL ? { kind: 'postgres', url: process.env.TEST_DATABASE_URL } : { kind: 'embedded', dataDir: null };
+const uniqueSchema = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
 class CreateNotes1700000000000 implements MigrationInterface {
   name = 'CreateNotes1700000000000';
