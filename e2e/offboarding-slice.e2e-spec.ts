@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { waitFor } from '@offboarding/testing';
+import { kcatInstalled, waitFor } from '@offboarding/testing';
 import { startStack, type RunningStack } from '../tools/stack';
 import { graphql, graphqlRequest } from './graphql-client';
 import { headerMap, readTopicWithKcat } from './kcat';
@@ -112,7 +112,10 @@ describe('the offboarding slice through the gateway', () => {
     expect(organization.auditTrailIntact).toBe(true);
   });
 
-  it('publishes license_cancelled on offboarding.provisioning.v1 as a CloudEvent that kcat reads', () => {
+  // Runs wherever kcat is installed and always in CI; see describeWithKcat.
+  const itWithKcat = process.env.CI || kcatInstalled() ? it : it.skip;
+
+  itWithKcat('publishes license_cancelled on offboarding.provisioning.v1 as a CloudEvent that kcat reads', () => {
     const messages = readTopicWithKcat(stack.kafkaBrokers, 'offboarding.provisioning.v1');
     const cancelled = messages.filter((message) => headerMap(message).ce_type === 'com.offboarding.provisioning.license_cancelled.v1');
     expect(cancelled).toHaveLength(1);
@@ -164,9 +167,11 @@ describe('the offboarding slice through the gateway', () => {
     );
     expect(after.auditTrail.edges.map((edge) => edge.node.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(after.auditTrailIntact).toBe(true);
-    const cancelled = readTopicWithKcat(stack.kafkaBrokers, 'offboarding.provisioning.v1').filter(
-      (message) => headerMap(message).ce_type === 'com.offboarding.provisioning.license_cancelled.v1',
-    );
-    expect(cancelled).toHaveLength(1);
+    if (process.env.CI || kcatInstalled()) {
+      const cancelled = readTopicWithKcat(stack.kafkaBrokers, 'offboarding.provisioning.v1').filter(
+        (message) => headerMap(message).ce_type === 'com.offboarding.provisioning.license_cancelled.v1',
+      );
+      expect(cancelled).toHaveLength(1);
+    }
   }, STACK_START_MS);
 });

@@ -35,6 +35,7 @@ const jest = require.resolve('jest/bin/jest');
 const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-test-'));
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 const failedRuns: string[] = [];
 
 for (const [index, run] of runs.entries()) {
@@ -51,9 +52,15 @@ for (const [index, run] of runs.entries()) {
   });
   let counted = false;
   if (fs.existsSync(outputFile)) {
-    const summary = JSON.parse(fs.readFileSync(outputFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTestSuites: number; numFailedTestSuites: number };
+    const summary = JSON.parse(fs.readFileSync(outputFile, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTotalTestSuites: number;
+    };
     passed += summary.numPassedTests;
     failed += summary.numFailedTests;
+    skipped += summary.numPendingTests;
     counted = true;
     if (summary.numTotalTestSuites === 0) {
       failedRuns.push(`${run.name} (no test suites found)`);
@@ -68,5 +75,5 @@ for (const [index, run] of runs.entries()) {
 
 fs.rmSync(resultsDir, { recursive: true, force: true });
 if (failedRuns.length > 0) process.stdout.write(`\nfailed: ${failedRuns.join(', ')}\n`);
-process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exitCode = failedRuns.length > 0 ? 1 : 0;

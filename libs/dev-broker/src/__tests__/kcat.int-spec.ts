@@ -10,6 +10,7 @@ import {
   waitFor,
   type TestBroker,
 } from './support/harness';
+import { describeWithKcat } from '@offboarding/testing';
 
 jest.setTimeout(50_000);
 
@@ -27,7 +28,7 @@ interface KcatJsonMessage {
  * it negotiates versions differently from kafkajs (starting with a flexible ApiVersions v3) and
  * uses its own group assignors ("range", "roundrobin").
  */
-describe('dev broker with kcat (librdkafka)', () => {
+describeWithKcat('dev broker with kcat (librdkafka)', () => {
   let env: TestBroker;
   let kafka: Kafka;
   let admin: Admin;
