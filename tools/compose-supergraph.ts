@@ -30,10 +30,6 @@ async function printSubgraph(name: string): Promise<string> {
   return stdout;
 }
 
-export interface ComposedFiles {
-  files: Map<string, string>;
-}
-
 /** Every generated file and its expected content. Throws with composition errors listed. */
 export async function composeSupergraph(): Promise<Map<string, string>> {
   const sdls = await Promise.all(SUBGRAPHS.map(async (subgraph) => ({ ...subgraph, sdl: await printSubgraph(subgraph.name) })));
