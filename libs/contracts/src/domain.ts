@@ -28,6 +28,9 @@ export const CancellationReason = {
 } as const;
 export type CancellationReason = (typeof CancellationReason)[keyof typeof CancellationReason];
 
+export const SuspensionReason = { NON_PAYMENT: 'NON_PAYMENT', ADMIN: 'ADMIN' } as const;
+export type SuspensionReason = (typeof SuspensionReason)[keyof typeof SuspensionReason];
+
 export const LicenseStatus = { ACTIVE: 'ACTIVE', SUSPENDED: 'SUSPENDED', CANCELLED: 'CANCELLED' } as const;
 export type LicenseStatus = (typeof LicenseStatus)[keyof typeof LicenseStatus];
 

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   type CancellationReason,
+  DEFAULT_CANCELLATION_POLICY,
   type EntitlementClass,
   EntitlementStatus,
   OrganizationStatus,
@@ -115,6 +116,10 @@ export class EntitlementsService {
         reason: command.reason,
         cancelledAt: now.toISOString(),
         cancelledBy: command.actor,
+        policy: DEFAULT_CANCELLATION_POLICY,
+        reactivatableUntil: null,
+        portalVisibleUntil: now.toISOString(),
+        remainingActiveEntitlements: 0,
       });
       return entitlement;
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_CANCELLATION_POLICY } from '@offboarding/contracts';
 import { Outbox } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase } from '@offboarding/persistence';
 import { SystemClock } from '@offboarding/platform';
@@ -28,6 +29,10 @@ describe('licences driven by entitlement events', () => {
     reason: 'CUSTOMER_REQUEST' as const,
     cancelledAt: new Date().toISOString(),
     cancelledBy: 'staff-1',
+    policy: DEFAULT_CANCELLATION_POLICY,
+    reactivatableUntil: null,
+    portalVisibleUntil: new Date().toISOString(),
+    remainingActiveEntitlements: 0,
   });
 
   beforeAll(async () => {

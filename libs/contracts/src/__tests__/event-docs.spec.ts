@@ -101,8 +101,11 @@ describe('AsyncAPI document', () => {
       .map(([id]) => id);
     expect(receives.sort()).toEqual(
       [
+        'entitlements.receiveRetentionEvents',
         'provisioning.receiveEntitlementsEvents',
+        'provisioning.receiveRetentionEvents',
         'identity.receiveEntitlementsEvents',
+        'identity.receiveRetentionEvents',
         'retention.receiveEntitlementsEvents',
         'retention.receiveProvisioningEvents',
         'retention.receiveIdentityEvents',

@@ -4,6 +4,7 @@ import {
   EntitlementClass,
   OrganizationType,
   type ServiceName,
+  SuspensionReason,
 } from '../domain';
 
 // The single source of every event contract. TypeScript payload types, the JSON Schemas in
@@ -17,6 +18,61 @@ const entitlementClass = z.enum(Object.values(EntitlementClass) as [EntitlementC
 const cancellationReason = z.enum(
   Object.values(CancellationReason) as [CancellationReason, ...CancellationReason[]],
 );
+
+const suspensionReason = z.enum(Object.values(SuspensionReason) as [SuspensionReason, ...SuspensionReason[]]);
+const actor = z.string().min(1).max(200).describe('Actor id (a user id or "system:<job>"), never a name or e-mail.');
+const day = z.iso.date().describe('A calendar day (UTC), YYYY-MM-DD.');
+
+/** The effective CancellationPolicy copied at cancellation; later policy edits never change it. */
+export const cancellationPolicySnapshot = z.strictObject({
+  portalVisibilityDays: z.int().min(0),
+  dataRetentionDays: z.int().min(0),
+  allowReactivation: z.boolean(),
+  reactivationWindowDays: z.int().min(0),
+  refundEligible: z.boolean(),
+  gracePeriodDays: z.int().min(0),
+});
+export type CancellationPolicySnapshot = z.infer<typeof cancellationPolicySnapshot>;
+
+/** SPEC §3.1 defaults, in force until an admin sets a global or per-organization policy. */
+export const DEFAULT_CANCELLATION_POLICY: Readonly<CancellationPolicySnapshot> = Object.freeze({
+  portalVisibilityDays: 90,
+  dataRetentionDays: 365,
+  allowReactivation: true,
+  reactivationWindowDays: 90,
+  refundEligible: false,
+  gracePeriodDays: 30,
+});
+
+/** One audit entry: who did what to which record and why, with the status before and after. No PII. */
+const auditRecorded = z.strictObject({
+  entryId: id,
+  organizationId: id,
+  actor,
+  action: z.string().min(1).max(100),
+  reason: z.string().max(100).nullable(),
+  subjectType: z.string().min(1).max(50),
+  subjectId: z.string().min(1).max(100),
+  beforeStatus: z.string().max(50).nullable(),
+  afterStatus: z.string().max(50).nullable(),
+  occurredAt: instant,
+});
+
+/** A service's confirmation that it masked the PII it holds for an organization. */
+const piiMasked = z.strictObject({
+  organizationId: id,
+  requestId: id,
+  maskedRecords: z.int().min(0),
+  maskedAt: instant,
+});
+
+/** A service's confirmation that it deleted an organization's records, with counts per table. */
+const organizationPurged = z.strictObject({
+  organizationId: id,
+  requestId: id,
+  deleted: z.record(z.string(), z.int().min(0)).describe('Rows deleted per table.'),
+  purgedAt: instant,
+});
 
 interface EventDefinition<S extends z.ZodObject = z.ZodObject> {
   producer: ServiceName;
@@ -59,8 +115,103 @@ export const eventCatalog = {
       class: entitlementClass,
       reason: cancellationReason,
       cancelledAt: instant,
-      cancelledBy: z.string().min(1).describe('Actor id (a user id or "system:<job>"), never a name or e-mail.'),
+      cancelledBy: actor,
+      policy: cancellationPolicySnapshot,
+      reactivatableUntil: instant.nullable().describe('Null when the policy does not allow reactivation.'),
+      portalVisibleUntil: instant,
+      remainingActiveEntitlements: z
+        .int()
+        .min(0)
+        .describe('Active or suspended entitlements the organization still has after this one.'),
     }),
+  ),
+  'com.offboarding.entitlements.entitlement_suspended.v1': event(
+    'entitlements',
+    'An entitlement was suspended (non-payment or by an admin); downstream resources are suspended reversibly.',
+    z.strictObject({
+      organizationId: id,
+      entitlementId: id,
+      class: entitlementClass,
+      reason: suspensionReason,
+      suspendedAt: instant,
+      graceEndsAt: instant.nullable().describe('When a non-payment suspension turns into a cancellation.'),
+    }),
+  ),
+  'com.offboarding.entitlements.entitlement_resumed.v1': event(
+    'entitlements',
+    'A suspended entitlement is active again (payment recovered or lifted by an admin).',
+    z.strictObject({ organizationId: id, entitlementId: id, class: entitlementClass, resumedAt: instant }),
+  ),
+  'com.offboarding.entitlements.entitlement_reactivated.v1': event(
+    'entitlements',
+    'A cancelled entitlement was won back inside its reactivation window; downstream resources are re-provisioned.',
+    z.strictObject({
+      organizationId: id,
+      entitlementId: id,
+      class: entitlementClass,
+      product: z.string().min(1).max(200),
+      reference: z.string().min(1).max(100).describe('The new order or payment reference.'),
+      reactivatedAt: instant,
+      reactivatedBy: actor,
+    }),
+  ),
+  'com.offboarding.entitlements.refund_quoted.v1': event(
+    'entitlements',
+    'Cancelling a refund-eligible entitlement priced its unused prepaid time; billing issues the refund.',
+    z.strictObject({
+      organizationId: id,
+      entitlementId: id,
+      amountMinor: z.int().min(0).describe('Refund in minor units of the currency (cents).'),
+      currency: z.string().length(3),
+      unusedDays: z.int().min(0),
+      prepaidDays: z.int().min(1),
+      quotedAt: instant,
+    }),
+  ),
+  'com.offboarding.entitlements.organization_archived.v1': event(
+    'entitlements',
+    'An organization with only cancelled entitlements was archived: hidden from lists, its collaborators lose portal access.',
+    z.strictObject({ organizationId: id, archivedAt: instant, archivedBy: actor }),
+  ),
+  'com.offboarding.entitlements.organization_unarchived.v1': event(
+    'entitlements',
+    'An archived organization is active again (unarchive or reactivation).',
+    z.strictObject({ organizationId: id, unarchivedAt: instant, unarchivedBy: actor }),
+  ),
+  'com.offboarding.entitlements.offboarding_started.v1': event(
+    'entitlements',
+    'An admin started offboarding an organization; the retention service builds the timeline from it.',
+    z.strictObject({
+      organizationId: id,
+      caseId: id,
+      organizationType: organizationType,
+      vendorId: id.nullable(),
+      reason: cancellationReason,
+      dayZero: day.describe('Last day of contract; entitlements are cancelled on it.'),
+      policy: cancellationPolicySnapshot,
+      startedAt: instant,
+      startedBy: actor,
+    }),
+  ),
+  'com.offboarding.entitlements.offboarding_cancelled.v1': event(
+    'entitlements',
+    'An offboarding case was called off before day 0; nothing was cancelled by it.',
+    z.strictObject({ organizationId: id, caseId: id, cancelledAt: instant, cancelledBy: actor }),
+  ),
+  'com.offboarding.entitlements.audit_recorded.v1': event(
+    'entitlements',
+    'An offboarding action of the entitlements service, for the organization-wide audit trail.',
+    auditRecorded,
+  ),
+  'com.offboarding.entitlements.pii_masked.v1': event(
+    'entitlements',
+    "The organization's contacts were masked with the organization's masking key.",
+    piiMasked,
+  ),
+  'com.offboarding.entitlements.organization_purged.v1': event(
+    'entitlements',
+    "The organization's records were deleted; only the tombstone remains.",
+    organizationPurged,
   ),
   'com.offboarding.provisioning.license_issued.v1': event(
     'provisioning',
@@ -76,6 +227,21 @@ export const eventCatalog = {
     'identity',
     "The organization's collaborators may use the customer portal.",
     z.strictObject({ organizationId: id, enabledAt: instant }),
+  ),
+  'com.offboarding.retention.pii_masking_requested.v1': event(
+    'retention',
+    "Every service masks the organization's PII with the keyed hash behind maskingKeyRef, then confirms with pii_masked.",
+    z.strictObject({
+      organizationId: id,
+      requestId: id,
+      maskingKeyRef: z.string().min(1).max(200).describe('Where services fetch the key; never the key itself.'),
+      requestedAt: instant,
+    }),
+  ),
+  'com.offboarding.retention.organization_purge_requested.v1': event(
+    'retention',
+    "Every service deletes the organization's records in bounded batches, then confirms with organization_purged.",
+    z.strictObject({ organizationId: id, requestId: id, requestedAt: instant }),
   ),
 } as const satisfies Record<string, EventDefinition>;
 

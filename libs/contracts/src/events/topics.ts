@@ -24,8 +24,8 @@ export function eventSource(service: ServiceName): string {
  * and a service refuses to start if it subscribes to a topic not listed here.
  */
 export const eventSubscriptions: Readonly<Record<ServiceName, readonly ServiceName[]>> = {
-  entitlements: [],
-  provisioning: ['entitlements'],
-  identity: ['entitlements'],
+  entitlements: ['retention'],
+  provisioning: ['entitlements', 'retention'],
+  identity: ['entitlements', 'retention'],
   retention: ['entitlements', 'provisioning', 'identity'],
 };
