@@ -41,6 +41,24 @@ export default tseslint.config(
     },
   },
   {
+    // Domain code reads time from the injectable Clock so it can be tested and shifted.
+    files: ['apps/*/src/**/*.ts'],
+    ignores: ['**/__tests__/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.pg-spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Read the time from the injected Clock (clock.now()), not new Date().',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Read the time from the injected Clock (clock.now()), not Date.now().',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.pg-spec.ts', '**/*.e2e-spec.ts', '**/__tests__/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       // Tests run against the development broker.

@@ -41,3 +41,18 @@ describe('module boundaries', () => {
     expect(await lint(`import { Topics } from '@offboarding/contracts';\nexport const probe = Topics.provisioning;\n`)).toEqual([]);
   }, 120_000);
 });
+
+describe('clock rule', () => {
+  const lintAs = async (file: string, source: string) => {
+    const [result] = await new ESLint({ cwd: root }).lintText(source, { filePath: path.join(root, file) });
+    return result.messages.filter((message) => message.ruleId === 'no-restricted-syntax').map((message) => message.message);
+  };
+
+  it('refuses new Date() and Date.now() in service code and allows them in tests', async () => {
+    const source = 'export const a = new Date();\nexport const b = Date.now();\nexport const c = new Date(0);\n';
+    const messages = await lintAs('apps/entitlements/src/clock-probe.ts', source);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/injected Clock/);
+    expect(await lintAs('apps/entitlements/src/__tests__/clock-probe.spec.ts', source)).toEqual([]);
+  }, 120_000);
+});

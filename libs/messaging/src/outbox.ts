@@ -25,7 +25,11 @@ const organizationId = z.uuid();
  * it describes, so both commit or neither does. The relay publishes it afterwards.
  */
 export class Outbox {
-  constructor(private readonly service: ServiceName) {}
+  /** `now` stamps `ce_time`: the service's clock, so shifted time shows in the events too. */
+  constructor(
+    private readonly service: ServiceName,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /**
    * Validates and records an event with the caller's transaction. Throws (and so rolls the
@@ -78,7 +82,7 @@ export class Outbox {
       type,
       source: eventSource(this.service),
       subject,
-      time: new Date().toISOString(),
+      time: this.now().toISOString(),
       specversion: '1.0',
       data: payload,
     };

@@ -11,3 +11,7 @@ export * from './nest/health.controller';
 export * from './nest/platform.module';
 export * from './nest/bootstrap';
 export * from './errors/domain-error.filter';
+export * from './jobs/scheduled-job';
+export * from './jobs/job-scheduler';
+export * from './privacy/masking';
+export * from './nest/dev-tools.controller';

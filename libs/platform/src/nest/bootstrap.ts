@@ -5,11 +5,17 @@ import { graphql } from 'graphql';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/service-config';
 import { NestPinoLogger } from './nest-logger';
+import { JobScheduler } from '../jobs/job-scheduler';
+import { ServiceRuntime } from './service-runtime';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
 
-/** main.ts of every subgraph: start, or report why not and exit non-zero. */
-export function runSubgraph(appModule: Type<unknown>): void {
-  bootstrapSubgraph(appModule).catch((error: unknown) => {
+/**
+ * main.ts of every subgraph: serve, or with `run-job <name>` run one scheduled job and exit
+ * (Kubernetes CronJobs); report why not and exit non-zero.
+ */
+export function runSubgraph(appModule: Type<unknown>, argv: string[] = process.argv.slice(2)): void {
+  const started = argv[0] === 'run-job' ? runJobOnce(appModule, argv[1]) : bootstrapSubgraph(appModule);
+  started.catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'start-up failed', error: message })}\n`);
     process.exit(1);
@@ -26,6 +32,30 @@ export async function bootstrapSubgraph(appModule: Type<unknown>): Promise<INest
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, graphql: `http://localhost:${config.port}/graphql` }, 'subgraph ready');
   return app;
+}
+
+/**
+ * One-shot mode: starts the service without listening or consuming, runs one job under its
+ * advisory lock, publishes the events it wrote, and exits 0 (done or skipped) or 1 (failed).
+ */
+export async function runJobOnce(appModule: Type<unknown>, name: string | undefined): Promise<void> {
+  process.env.SERVICE_MODE = 'job';
+  const app = await NestFactory.create(appModule, { bufferLogs: true });
+  const logger = app.get<Logger>(LOGGER);
+  app.useLogger(new NestPinoLogger(logger));
+  let failed = true;
+  try {
+    await app.init();
+    const scheduler = app.get(JobScheduler);
+    if (!name) throw new Error(`usage: run-job <name>; jobs: ${scheduler.names().join(', ')}`);
+    const report = await scheduler.run(name);
+    const published = await app.get(ServiceRuntime).flushOutbox();
+    logger.info({ ...report, published }, 'run-job finished');
+    failed = report.status === 'FAILED';
+  } finally {
+    await app.close();
+  }
+  process.exitCode = failed ? 1 : 0;
 }
 
 /**

@@ -12,7 +12,9 @@ import { loadServiceConfig, type ServiceConfig } from '../config/service-config'
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
 import { createLogger } from '../logging/logger';
-import { Clock, SystemClock } from '../time/clock';
+import { JobScheduler } from '../jobs/job-scheduler';
+import { Clock, OffsetClock, SystemClock } from '../time/clock';
+import { DevToolsController } from './dev-tools.controller';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { HealthController } from './health.controller';
 import { SERVICE_DATABASE, ServiceRuntime } from './service-runtime';
@@ -41,6 +43,7 @@ export class PlatformModule {
   static forSubgraph(options: SubgraphModuleOptions): DynamicModule {
     const config = loadServiceConfig(options.service);
     const logger = createLogger(options.service, config.logLevel);
+    const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock();
     return {
       module: PlatformModule,
       imports: [
@@ -59,7 +62,8 @@ export class PlatformModule {
           context: ({ req }: { req: unknown }) => ({ req }),
         }),
       ],
-      controllers: [HealthController],
+      // The clock and job controls exist only outside production.
+      controllers: config.nodeEnv === 'production' ? [HealthController] : [HealthController, DevToolsController],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: SERVICE_CONFIG, useValue: config },
@@ -77,8 +81,9 @@ export class PlatformModule {
                 }),
         },
         { provide: DataSource, useFactory: (db: ServiceDatabase) => db.dataSource, inject: [SERVICE_DATABASE] },
-        { provide: Clock, useClass: SystemClock },
-        { provide: Outbox, useValue: new Outbox(options.service) },
+        { provide: Clock, useValue: clock },
+        JobScheduler,
+        { provide: Outbox, useValue: new Outbox(options.service, () => clock.now()) },
         EventHandlerRegistry,
         ServiceRuntime,
         {
@@ -88,7 +93,17 @@ export class PlatformModule {
           inject: [DataSource, Outbox, ServiceRuntime],
         },
       ],
-      exports: [SERVICE_CONFIG, LOGGER, DataSource, Clock, Outbox, UnitOfWork, EventHandlerRegistry, ServiceRuntime],
+      exports: [
+        SERVICE_CONFIG,
+        LOGGER,
+        DataSource,
+        Clock,
+        Outbox,
+        UnitOfWork,
+        EventHandlerRegistry,
+        ServiceRuntime,
+        JobScheduler,
+      ],
     };
   }
 }

@@ -5,6 +5,7 @@ import { createKafka, createOutboxProducer, EventConsumer, OutboxRelay } from '@
 import type { ServiceDatabase } from '@offboarding/persistence';
 import { deadLetterTopic, Topics } from '@offboarding/contracts';
 import type { ServiceConfig } from '../config/service-config';
+import { JobScheduler } from '../jobs/job-scheduler';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
 
@@ -28,6 +29,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     @Inject(SERVICE_DATABASE) private readonly database: ServiceDatabase,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly registry: EventHandlerRegistry,
+    private readonly scheduler: JobScheduler,
   ) {
     this.kafka = createKafka({ clientId: `offboarding-${config.service}`, brokers: config.kafkaBrokers, logger });
     this.producer = createOutboxProducer(this.kafka);
@@ -39,11 +41,16 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.startMessaging();
+    this.scheduler.start();
+  }
+
+  private async startMessaging(): Promise<void> {
     if (!this.messagingEnabled) return;
     const topics = this.registry.topics(this.config.service);
     await this.ensureTopics([Topics[this.config.service], deadLetterTopic(this.config.service), ...topics]);
     this.relay.start();
-    if (topics.length > 0) {
+    if (topics.length > 0 && process.env.SERVICE_MODE !== 'job') {
       this.consumer = new EventConsumer({
         service: this.config.service,
         kafka: this.kafka,
@@ -85,6 +92,21 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  /**
+   * Publishes whatever the outbox holds now, round after round until a round finds nothing
+   * (or the broker refuses), and returns how many events went out.
+   */
+  async flushOutbox(maxRounds = 1000): Promise<number> {
+    if (!this.messagingEnabled) return 0;
+    let total = 0;
+    for (let round = 0; round < maxRounds; round += 1) {
+      const published = await this.relay.relayOnce();
+      if (published === 0) break;
+      total += published;
+    }
+    return total;
+  }
+
   /** Ready when the database answers and, with messaging on, the producer and consumer run. */
   async isReady(): Promise<boolean> {
     if (!this.database.dataSource.isInitialized) return false;
@@ -98,6 +120,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     try {
+      // Scheduled work first: its transactions commit or roll back while the database is open.
+      await this.scheduler.stop();
       await this.consumer?.stop();
       // The relay owns its producer's connection and disconnects it after its last round.
       await this.relay.stop();
