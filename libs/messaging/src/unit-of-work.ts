@@ -39,3 +39,11 @@ export class UnitOfWork {
     return result;
   }
 }
+
+/**
+ * A Transaction over a transaction someone else opened: an event handler's inbox transaction,
+ * so its effects, audit entries and events commit with the inbox record.
+ */
+export function joinTransaction(manager: EntityManager, outbox: Outbox): Transaction {
+  return { manager, publish: (type, subject, data, options) => outbox.add(manager, type, subject, data, options) };
+}

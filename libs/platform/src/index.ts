@@ -15,3 +15,5 @@ export * from './jobs/scheduled-job';
 export * from './jobs/job-scheduler';
 export * from './privacy/masking';
 export * from './nest/dev-tools.controller';
+export * from './privacy/http-masking-keys';
+export * from './auth/caller';

@@ -1,54 +1,39 @@
-import { Outbox, UnitOfWork } from '@offboarding/messaging';
-import { openServiceDatabase, type ServiceDatabase } from '@offboarding/persistence';
-import { Clock } from '@offboarding/platform';
-import { testDatabaseTarget, uniqueSchema } from '@offboarding/testing';
-import { EntitlementsService } from '../entitlements/entitlements.service';
-import { entities } from '../entities';
-import { migrations } from '../migrations';
-import { OrganizationsService } from '../organizations/organizations.service';
+import { type Harness, openHarness } from './harness';
 
-class FixedClock extends Clock {
-  constructor(private current: Date) {
-    super();
-  }
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
 
 describe('entitlements service on a real database', () => {
-  let db: ServiceDatabase;
-  let organizations: OrganizationsService;
-  let entitlements: EntitlementsService;
-  const clock = new FixedClock(new Date('2026-11-01T09:00:00Z'));
+  let h: Harness;
+  let organizations: Harness['organizations'];
+  let entitlements: Harness['entitlements'];
+  let db: Harness['db'];
+  const clock = { advance: (ms: number) => h.clock.advanceMs(ms) };
+  const actor = 'staff-1';
 
   const outboxRows = () =>
     db.dataSource.query<{ type: string; message_key: string; payload: Record<string, unknown> }[]>(
       `SELECT type, message_key, payload FROM "${db.schema}".outbox ORDER BY seq`,
     );
-  const count = async (table: string) =>
-    Number((await db.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM "${db.schema}".${table}`))[0].n);
+  const count = (table: string) => h.count(table);
 
   beforeAll(async () => {
-    db = await openServiceDatabase({ service: 'entitlements', schema: uniqueSchema('entitlements'), entities, migrations, migrate: true, target: testDatabaseTarget() });
-    const unitOfWork = new UnitOfWork(db.dataSource, new Outbox('entitlements'));
-    organizations = new OrganizationsService(db.dataSource, unitOfWork, clock);
-    entitlements = new EntitlementsService(db.dataSource, unitOfWork, organizations, clock);
+    h = await openHarness({ now: '2026-11-01T09:00:00Z' });
+    ({ organizations, entitlements, db } = h);
   });
 
   afterAll(async () => {
-    if (db?.target.kind === 'postgres') await db.dataSource.query(`DROP SCHEMA "${db.schema}" CASCADE`);
-    await db?.close();
+    await h?.close();
   });
 
   it('creates an organization and its event in one transaction', async () => {
-    const organization = await organizations.create({ name: '  Acme GmbH ', taxId: 'DE123456789', type: 'CUSTOMER' });
+    const organization = await organizations.create({ name: '  Acme GmbH ', taxId: 'DE123456789', type: 'CUSTOMER', actor });
     expect(organization).toMatchObject({ name: 'Acme GmbH', status: 'ACTIVE', vendorId: null });
-    const [event] = (await outboxRows()).slice(-1);
-    expect(event).toEqual({
+    const rows = (await outboxRows()).filter((row) => row.message_key === organization.id);
+    expect(rows.map((row) => row.type)).toEqual([
+      'com.offboarding.entitlements.organization_created.v1',
+      'com.offboarding.entitlements.audit_recorded.v1',
+    ]);
+    expect(rows[1].payload).toMatchObject({ action: 'organization.create', actor, afterStatus: 'ACTIVE', subjectId: organization.id });
+    expect(rows[0]).toEqual({
       type: 'com.offboarding.entitlements.organization_created.v1',
       message_key: organization.id,
       payload: { organizationId: organization.id, type: 'CUSTOMER', vendorId: null, createdAt: '2026-11-01T09:00:00.000Z' },
@@ -63,20 +48,20 @@ describe('entitlements service on a real database', () => {
     [{ name: 'Vendor Co', type: 'VENDOR' as const, vendorId: '00000000-0000-4000-8000-000000000000' }, /only allowed for a PARTNER/],
   ])('refuses %p with a clear error and writes nothing', async (input, message) => {
     const before = [await count('organizations'), await count('outbox')];
-    await expect(organizations.create(input)).rejects.toThrow(message);
+    await expect(organizations.create({ ...input, actor })).rejects.toThrow(message);
     expect([await count('organizations'), await count('outbox')]).toEqual(before);
   });
 
   it('links a partner to its vendor', async () => {
-    const vendor = await organizations.create({ name: 'Vendor Co', type: 'VENDOR' });
-    const partner = await organizations.create({ name: 'Partner Co', type: 'PARTNER', vendorId: vendor.id });
+    const vendor = await organizations.create({ name: 'Vendor Co', type: 'VENDOR', actor });
+    const partner = await organizations.create({ name: 'Partner Co', type: 'PARTNER', vendorId: vendor.id, actor });
     expect(partner.vendorId).toBe(vendor.id);
-    await expect(organizations.create({ name: 'P2', type: 'PARTNER', vendorId: partner.id })).rejects.toThrow(/is a PARTNER, not a VENDOR/);
+    await expect(organizations.create({ name: 'P2', type: 'PARTNER', vendorId: partner.id, actor })).rejects.toThrow(/is a PARTNER, not a VENDOR/);
   });
 
   it('grants and cancels with the reason, actor and one event each; a second cancel is refused', async () => {
-    const organization = await organizations.create({ name: 'Globex', type: 'CUSTOMER' });
-    const granted = await entitlements.grant({ organizationId: organization.id, class: 'PLG', product: 'SEO Plugin Pro' });
+    const organization = await organizations.create({ name: 'Globex', type: 'CUSTOMER', actor });
+    const granted = await entitlements.grant({ organizationId: organization.id, class: 'PLG', product: 'SEO Plugin Pro', actor });
     clock.advance(60_000);
     const cancelled = await entitlements.cancel({ entitlementId: granted.id, reason: 'BUSINESS_CLOSURE', notes: 'closing', actor: 'staff-1' });
     expect(cancelled).toMatchObject({
@@ -90,7 +75,9 @@ describe('entitlements service on a real database', () => {
       code: 'INVALID_TRANSITION',
       details: { currentStatus: 'CANCELLED' },
     });
-    const events = (await outboxRows()).filter((row) => row.message_key === organization.id).map((row) => row.type);
+    const events = (await outboxRows())
+      .filter((row) => row.message_key === organization.id && row.type !== 'com.offboarding.entitlements.audit_recorded.v1')
+      .map((row) => row.type);
     expect(events).toEqual([
       'com.offboarding.entitlements.organization_created.v1',
       'com.offboarding.entitlements.entitlement_granted.v1',
@@ -101,11 +88,11 @@ describe('entitlements service on a real database', () => {
 
   it('refuses grants to a missing or archived organization without writing', async () => {
     const before = [await count('entitlements'), await count('outbox')];
-    await expect(entitlements.grant({ organizationId: '00000000-0000-4000-8000-000000000000', class: 'ENV', product: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const archived = await organizations.create({ name: 'Gone Ltd', type: 'CUSTOMER' });
+    await expect(entitlements.grant({ organizationId: '00000000-0000-4000-8000-000000000000', class: 'ENV', product: 'x', actor })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const archived = await organizations.create({ name: 'Gone Ltd', type: 'CUSTOMER', actor });
     await db.dataSource.query(`UPDATE "${db.schema}".organizations SET status = 'ARCHIVED' WHERE id = $1`, [archived.id]);
     const outboxBefore = await count('outbox');
-    await expect(entitlements.grant({ organizationId: archived.id, class: 'SVC', product: 'Support' })).rejects.toMatchObject({ code: 'ORGANIZATION_ARCHIVED' });
+    await expect(entitlements.grant({ organizationId: archived.id, class: 'SVC', product: 'Support', actor })).rejects.toMatchObject({ code: 'ORGANIZATION_ARCHIVED' });
     expect(await count('entitlements')).toBe(before[0]);
     expect(await count('outbox')).toBe(outboxBefore);
   });

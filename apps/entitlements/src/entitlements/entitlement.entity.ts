@@ -1,5 +1,25 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CancellationReason, EntitlementClass, EntitlementStatus } from '@offboarding/contracts';
+import type {
+  CancellationPolicySnapshot,
+  CancellationReason,
+  EntitlementClass,
+  EntitlementStatus,
+  SuspensionReason,
+} from '@offboarding/contracts';
+
+export interface RefundQuote {
+  amountMinor: number;
+  currency: string;
+  unusedDays: number;
+  prepaidDays: number;
+  quotedAt: string;
+}
+
+/** bigint columns arrive as strings from pg; amounts here stay far below 2^53. */
+const bigintAsNumber = {
+  to: (value: number | null) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
 
 @Entity({ name: 'entitlements' })
 export class EntitlementEntity {
@@ -32,6 +52,48 @@ export class EntitlementEntity {
 
   @Column({ name: 'cancelled_by', type: 'varchar', length: 200, nullable: true })
   cancelledBy!: string | null;
+
+  @Column({ name: 'order_reference', type: 'varchar', length: 100, nullable: true })
+  orderReference!: string | null;
+
+  @Column({ name: 'prepaid_amount_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  prepaidAmountMinor!: number | null;
+
+  @Column({ type: 'char', length: 3, nullable: true })
+  currency!: string | null;
+
+  @Column({ name: 'prepaid_from', type: 'timestamptz', nullable: true })
+  prepaidFrom!: Date | null;
+
+  @Column({ name: 'prepaid_until', type: 'timestamptz', nullable: true })
+  prepaidUntil!: Date | null;
+
+  @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true })
+  suspendedAt!: Date | null;
+
+  @Column({ name: 'suspension_reason', type: 'varchar', length: 16, nullable: true })
+  suspensionReason!: SuspensionReason | null;
+
+  @Column({ name: 'grace_ends_at', type: 'timestamptz', nullable: true })
+  graceEndsAt!: Date | null;
+
+  @Column({ name: 'policy_snapshot', type: 'jsonb', nullable: true })
+  policySnapshot!: CancellationPolicySnapshot | null;
+
+  @Column({ name: 'reactivatable_until', type: 'timestamptz', nullable: true })
+  reactivatableUntil!: Date | null;
+
+  @Column({ name: 'portal_visible_until', type: 'timestamptz', nullable: true })
+  portalVisibleUntil!: Date | null;
+
+  @Column({ name: 'refund_quote', type: 'jsonb', nullable: true })
+  refundQuote!: RefundQuote | null;
+
+  @Column({ name: 'reactivated_at', type: 'timestamptz', nullable: true })
+  reactivatedAt!: Date | null;
+
+  @Column({ name: 'reactivation_reference', type: 'varchar', length: 100, nullable: true })
+  reactivationReference!: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,16 +1,16 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { pageRequest } from '@offboarding/platform';
+import { type Caller, CurrentCaller, pageRequest } from '@offboarding/platform';
 import { OrganizationModel } from '../organizations/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
 import type { OrganizationEntity } from '../organizations/organization.entity';
 import { CancelEntitlementInput } from './dto/cancel-entitlement.input';
 import { GrantEntitlementInput } from './dto/grant-entitlement.input';
+import { ReactivateEntitlementInput } from './dto/reactivate-entitlement.input';
 import type { EntitlementEntity } from './entitlement.entity';
 import { EntitlementConnection, EntitlementModel } from './entitlement.model';
 import { EntitlementsService } from './entitlements.service';
 
-// Until authentication lands every change is recorded against this actor id.
-const UNAUTHENTICATED_ACTOR = 'anonymous';
+const ID_ARG = { type: () => ID };
 
 @Resolver(() => EntitlementModel)
 export class EntitlementsResolver {
@@ -20,18 +20,45 @@ export class EntitlementsResolver {
   ) {}
 
   @Query(() => EntitlementModel, { nullable: true })
-  entitlement(@Args('id', { type: () => ID }) id: string): Promise<EntitlementEntity | null> {
-    return this.entitlements.findById(id);
+  entitlement(@Args('id', ID_ARG) id: string, @CurrentCaller() caller: Caller): Promise<EntitlementEntity | null> {
+    return this.entitlements.findVisible(id, caller);
   }
 
   @Mutation(() => EntitlementModel, { description: 'Grants an entitlement; downstream services provision what it feeds.' })
-  grantEntitlement(@Args('input') input: GrantEntitlementInput): Promise<EntitlementEntity> {
-    return this.entitlements.grant(input);
+  grantEntitlement(@Args('input') input: GrantEntitlementInput, @CurrentCaller() caller: Caller): Promise<EntitlementEntity> {
+    return this.entitlements.grant({ ...input, actor: caller.actorId });
   }
 
-  @Mutation(() => EntitlementModel, { description: 'Cancels an entitlement with a recorded reason.' })
-  cancelEntitlement(@Args('input') input: CancelEntitlementInput): Promise<EntitlementEntity> {
-    return this.entitlements.cancel({ ...input, actor: UNAUTHENTICATED_ACTOR });
+  @Mutation(() => EntitlementModel, { description: 'Cancels an entitlement with a recorded reason and a snapshot of the policy in force.' })
+  cancelEntitlement(@Args('input') input: CancelEntitlementInput, @CurrentCaller() caller: Caller): Promise<EntitlementEntity> {
+    return this.entitlements.cancel({ ...input, actor: caller.actorId });
+  }
+
+  @Mutation(() => EntitlementModel, { description: 'Suspends an active entitlement (admin); resumeEntitlement lifts it.' })
+  suspendEntitlement(@Args('entitlementId', ID_ARG) entitlementId: string, @CurrentCaller() caller: Caller): Promise<EntitlementEntity> {
+    return this.entitlements.suspend(entitlementId, caller.actorId);
+  }
+
+  @Mutation(() => EntitlementModel, { description: 'Lifts an admin suspension.' })
+  resumeEntitlement(@Args('entitlementId', ID_ARG) entitlementId: string, @CurrentCaller() caller: Caller): Promise<EntitlementEntity> {
+    return this.entitlements.resume(entitlementId, caller.actorId);
+  }
+
+  @Mutation(() => EntitlementModel, { description: 'Suspends for NON_PAYMENT and starts the grace period; when it ends the entitlement is cancelled.' })
+  recordPaymentFailure(@Args('entitlementId', ID_ARG) entitlementId: string, @CurrentCaller() caller: Caller): Promise<EntitlementEntity> {
+    return this.entitlements.recordPaymentFailure(entitlementId, caller.actorId);
+  }
+
+  @Mutation(() => EntitlementModel, { description: 'The payment arrived within the grace period: active again.' })
+  recordPaymentRecovered(@Args('entitlementId', ID_ARG) entitlementId: string, @CurrentCaller() caller: Caller): Promise<EntitlementEntity> {
+    return this.entitlements.recordPaymentRecovered(entitlementId, caller.actorId);
+  }
+
+  @Mutation(() => EntitlementModel, {
+    description: 'Wins a cancelled entitlement back inside its reactivation window, with a new order or payment reference.',
+  })
+  reactivateEntitlement(@Args('input') input: ReactivateEntitlementInput, @CurrentCaller() caller: Caller): Promise<EntitlementEntity> {
+    return this.entitlements.reactivate({ ...input, actor: caller.actorId });
   }
 
   @ResolveField(() => OrganizationModel)
@@ -44,12 +71,15 @@ export class EntitlementsResolver {
 export class OrganizationEntitlementsResolver {
   constructor(private readonly entitlementsService: EntitlementsService) {}
 
-  @ResolveField(() => EntitlementConnection)
+  @ResolveField(() => EntitlementConnection, {
+    description: "Staff see every entitlement; the organization's own users see cancelled ones until portalVisibleUntil.",
+  })
   entitlements(
     @Parent() organization: OrganizationEntity,
+    @CurrentCaller() caller: Caller,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return this.entitlementsService.listForOrganization(organization.id, pageRequest(first, after));
+    return this.entitlementsService.listForOrganization(organization.id, caller, pageRequest(first, after));
   }
 }

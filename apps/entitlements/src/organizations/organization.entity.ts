@@ -21,6 +21,18 @@ export class OrganizationEntity {
   @Column({ name: 'vendor_id', type: 'uuid', nullable: true })
   vendorId!: string | null;
 
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true, comment: 'When its last entitlement was cancelled.' })
+  cancelledAt!: Date | null;
+
+  @Column({ name: 'archived_at', type: 'timestamptz', nullable: true })
+  archivedAt!: Date | null;
+
+  @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
+  purgedAt!: Date | null;
+
+  @Column({ name: 'pii_masked_at', type: 'timestamptz', nullable: true })
+  piiMaskedAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { OrganizationStatus, OrganizationType } from '@offboarding/contracts';
-import { UnitOfWork } from '@offboarding/messaging';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DEFAULT_CANCELLATION_POLICY, EntitlementStatus, OrganizationStatus, OrganizationType } from '@offboarding/contracts';
+import { type Transaction, UnitOfWork } from '@offboarding/messaging';
 import {
+  addDays,
   Clock,
   DomainError,
   ErrorCode,
@@ -13,14 +14,29 @@ import {
   keysetPage,
   type PageRequest,
 } from '@offboarding/platform';
+import { AuditLog } from '../audit/audit-log';
+import { EntitlementEntity } from '../entitlements/entitlement.entity';
+import { CancellationPolicyEntity } from '../policies/cancellation-policy.entity';
 import { isUuid } from '../validation';
+import { ContactEntity } from './contact.entity';
 import { OrganizationEntity } from './organization.entity';
+import { OrganizationAction, nextOrganizationStatus } from './organization-status';
+
+export interface ContactInput {
+  name: string;
+  email: string;
+  phone?: string | null;
+  address?: string | null;
+  role?: string | null;
+}
 
 export interface CreateOrganizationCommand {
   name: string;
   taxId?: string | null;
   type: OrganizationType;
   vendorId?: string | null;
+  contacts?: ContactInput[] | null;
+  actor: string;
 }
 
 export interface OrganizationListFilter {
@@ -29,12 +45,15 @@ export interface OrganizationListFilter {
 }
 
 const TAX_ID = /^[A-Za-z0-9][A-Za-z0-9.\- ]{0,62}[A-Za-z0-9]$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
+const MAX_CONTACTS = 50;
 
 @Injectable()
 export class OrganizationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
+    private readonly auditLog: AuditLog,
     private readonly clock: Clock,
   ) {}
 
@@ -52,8 +71,12 @@ export class OrganizationsService {
     if (command.type !== OrganizationType.PARTNER && vendorId !== null) {
       throw new InvalidInputError('vendorId', 'is only allowed for a PARTNER organization');
     }
+    const contacts = command.contacts ?? [];
+    if (contacts.length > MAX_CONTACTS) throw new InvalidInputError('contacts', `at most ${MAX_CONTACTS}`);
+    const validContacts = contacts.map((contact, index) => validContact(contact, `contacts[${index}]`));
 
-    return this.unitOfWork.run(async ({ manager, publish }) => {
+    return this.unitOfWork.run(async (tx) => {
+      const { manager, publish } = tx;
       if (vendorId !== null) await this.requireVendor(manager, vendorId);
       const now = this.clock.now();
       const organization = manager.create(OrganizationEntity, {
@@ -63,18 +86,189 @@ export class OrganizationsService {
         type: command.type,
         status: OrganizationStatus.ACTIVE,
         vendorId,
+        cancelledAt: null,
+        archivedAt: null,
+        purgedAt: null,
+        piiMaskedAt: null,
         createdAt: now,
         updatedAt: now,
       });
       await manager.insert(OrganizationEntity, organization);
+      for (const contact of validContacts) await this.insertContact(manager, organization.id, contact, now);
       await publish('com.offboarding.entitlements.organization_created.v1', organization.id, {
         organizationId: organization.id,
         type: organization.type,
         vendorId,
         createdAt: now.toISOString(),
       });
+      await this.auditLog.record(tx, {
+        organizationId: organization.id,
+        actor: command.actor,
+        action: 'organization.create',
+        subjectType: 'organization',
+        subjectId: organization.id,
+        beforeStatus: null,
+        afterStatus: organization.status,
+      });
       return organization;
     });
+  }
+
+  async addContact(organizationId: string, input: ContactInput, actor: string): Promise<ContactEntity> {
+    const contact = validContact(input, 'contact');
+    return this.unitOfWork.run(async (tx) => {
+      const organization = await this.lockById(organizationId, tx.manager);
+      this.requireNotArchived(organization);
+      if (organization.piiMaskedAt !== null) {
+        throw new DomainError(ErrorCode.INVALID_TRANSITION, `organization ${organization.id} was masked: no new personal data`, {
+          organizationId,
+        });
+      }
+      const row = await this.insertContact(tx.manager, organization.id, contact, this.clock.now());
+      await this.auditLog.record(tx, {
+        organizationId: organization.id,
+        actor,
+        action: 'contact.add',
+        subjectType: 'contact',
+        subjectId: row.id,
+      });
+      return row;
+    });
+  }
+
+  listContacts(organizationId: string, page: PageRequest): Promise<ConnectionShape<ContactEntity>> {
+    const query = this.dataSource
+      .getRepository(ContactEntity)
+      .createQueryBuilder('c')
+      .where('c.organization_id = :organizationId', { organizationId });
+    return keysetPage(query, page);
+  }
+
+  /**
+   * Archives an organization whose entitlements are all cancelled: hidden from default lists,
+   * no new quotes or orders, collaborators lose the portal (identity reacts to the event).
+   */
+  async archive(id: string, actor: string): Promise<OrganizationEntity> {
+    return this.unitOfWork.run(async (tx) => {
+      const organization = await this.lockById(id, tx.manager);
+      const open = await tx.manager.find(EntitlementEntity, {
+        where: { organizationId: organization.id, status: In([EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED]) },
+        order: { createdAt: 'ASC' },
+      });
+      if (open.length > 0) {
+        const list = open.map((entitlement) => `${entitlement.id} (${entitlement.class} ${entitlement.product}, ${entitlement.status})`);
+        throw new DomainError(
+          ErrorCode.INVALID_TRANSITION,
+          `organization ${organization.id} still has ${open.length} entitlement(s) not cancelled: ${list.join(', ')}`,
+          { organizationId: organization.id, openEntitlementIds: open.map((entitlement) => entitlement.id) },
+        );
+      }
+      const now = this.clock.now();
+      return this.changeStatus(tx, organization, OrganizationAction.archive, actor, { archivedAt: now }, async () => {
+        await tx.publish('com.offboarding.entitlements.organization_archived.v1', organization.id, {
+          organizationId: organization.id,
+          archivedAt: now.toISOString(),
+          archivedBy: actor,
+        });
+      });
+    });
+  }
+
+  /** Unarchives within the reactivation window of its most recent cancellation. */
+  async unarchive(id: string, actor: string): Promise<OrganizationEntity> {
+    return this.unitOfWork.run(async (tx) => {
+      const organization = await this.lockById(id, tx.manager);
+      nextOrganizationStatus(organization.status, OrganizationAction.unarchive);
+      const now = this.clock.now();
+      const until = await this.reactivationWindowEnd(tx.manager, organization);
+      if (organization.piiMaskedAt !== null || until === null || now.getTime() > until.getTime()) {
+        throw new DomainError(
+          ErrorCode.REACTIVATION_WINDOW_CLOSED,
+          organization.piiMaskedAt !== null
+            ? `organization ${organization.id} cannot be unarchived: its personal data was masked`
+            : `organization ${organization.id} cannot be unarchived: the reactivation window ${until ? `closed at ${until.toISOString()}` : 'does not exist'}`,
+          { organizationId: organization.id, reactivatableUntil: until?.toISOString() ?? null },
+        );
+      }
+      return this.changeStatus(tx, organization, OrganizationAction.unarchive, actor, { archivedAt: null }, async () => {
+        await tx.publish('com.offboarding.entitlements.organization_unarchived.v1', organization.id, {
+          organizationId: organization.id,
+          unarchivedAt: now.toISOString(),
+          unarchivedBy: actor,
+        });
+      });
+    });
+  }
+
+  /**
+   * The end of the window in which the organization can come back: the latest reactivation
+   * deadline among its cancelled entitlements, or (with none) its archive date plus the
+   * reactivation window of the policy in force.
+   */
+  private async reactivationWindowEnd(manager: EntityManager, organization: OrganizationEntity): Promise<Date | null> {
+    const [row] = await manager.query<{ until: Date | null; any: boolean }[]>(
+      `SELECT max(reactivatable_until) AS until, count(*) > 0 AS any FROM "${schemaName(manager)}".entitlements WHERE organization_id = $1`,
+      [organization.id],
+    );
+    if (row?.any) return row.until;
+    if (organization.archivedAt === null) return null;
+    const policy =
+      (await manager.findOneBy(CancellationPolicyEntity, { organizationId: organization.id })) ??
+      (await manager.findOneBy(CancellationPolicyEntity, { organizationId: IsNull() }));
+    const days = policy?.reactivationWindowDays ?? DEFAULT_CANCELLATION_POLICY.reactivationWindowDays;
+    return policy?.allowReactivation === false ? null : addDays(organization.archivedAt, days);
+  }
+
+  private async changeStatus(
+    tx: Transaction,
+    organization: OrganizationEntity,
+    action: OrganizationAction,
+    actor: string,
+    changes: Partial<OrganizationEntity>,
+    publish: () => Promise<void>,
+  ): Promise<OrganizationEntity> {
+    const before = organization.status;
+    const status = nextOrganizationStatus(organization.status, action);
+    Object.assign(organization, changes, { status, updatedAt: this.clock.now() });
+    await tx.manager.save(OrganizationEntity, organization);
+    await publish();
+    await this.auditLog.record(tx, {
+      organizationId: organization.id,
+      actor,
+      action: `organization.${action}`,
+      subjectType: 'organization',
+      subjectId: organization.id,
+      beforeStatus: before,
+      afterStatus: status,
+    });
+    return organization;
+  }
+
+  /** Orders and quotes are refused for an archived (or purged) organization. */
+  requireNotArchived(organization: OrganizationEntity): void {
+    if (organization.status === OrganizationStatus.ARCHIVED || organization.status === OrganizationStatus.PURGED) {
+      throw new DomainError(ErrorCode.ORGANIZATION_ARCHIVED, `organization ${organization.id} is ${organization.status}`, {
+        organizationId: organization.id,
+        organizationStatus: organization.status,
+      });
+    }
+  }
+
+  private async insertContact(manager: EntityManager, organizationId: string, contact: Required<ContactInput>, now: Date): Promise<ContactEntity> {
+    const row: ContactEntity = {
+      id: randomUUID(),
+      organizationId,
+      name: contact.name,
+      email: contact.email,
+      phone: contact.phone,
+      address: contact.address,
+      role: contact.role,
+      maskedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await manager.insert(ContactEntity, row);
+    return row;
   }
 
   async findById(id: string): Promise<OrganizationEntity | null> {
@@ -86,6 +280,14 @@ export class OrganizationsService {
     const organization = isUuid(id) ? await manager.findOneBy(OrganizationEntity, { id }) : null;
     if (!organization) throw new NotFoundError('organization', id);
     return organization;
+  }
+
+  async listPartners(vendorId: string, page: PageRequest): Promise<ConnectionShape<OrganizationEntity>> {
+    const query = this.dataSource
+      .getRepository(OrganizationEntity)
+      .createQueryBuilder('o')
+      .where('o.vendor_id = :vendorId', { vendorId });
+    return keysetPage(query, page);
   }
 
   async list(filter: OrganizationListFilter, page: PageRequest): Promise<ConnectionShape<OrganizationEntity>> {
@@ -122,4 +324,22 @@ export class OrganizationsService {
       });
     }
   }
+}
+
+function validContact(input: ContactInput, field: string): Required<ContactInput> {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 200) throw new InvalidInputError(`${field}.name`, 'must be 1 to 200 characters');
+  const email = input.email.trim();
+  if (email.length > 320 || !EMAIL.test(email)) throw new InvalidInputError(`${field}.email`, 'must be an e-mail address');
+  const phone = input.phone?.trim() || null;
+  if (phone !== null && !/^\+?[0-9 ()\-.]{3,64}$/.test(phone)) throw new InvalidInputError(`${field}.phone`, 'must be a phone number');
+  const address = input.address?.trim() || null;
+  if (address !== null && address.length > 1000) throw new InvalidInputError(`${field}.address`, 'must be at most 1000 characters');
+  const role = input.role?.trim() || null;
+  if (role !== null && role.length > 100) throw new InvalidInputError(`${field}.role`, 'must be at most 100 characters');
+  return { name, email, phone, address, role };
+}
+
+function schemaName(manager: EntityManager): string {
+  return (manager.connection.options as { schema?: string }).schema ?? 'public';
 }

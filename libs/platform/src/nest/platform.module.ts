@@ -13,6 +13,8 @@ import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
 import { createLogger } from '../logging/logger';
 import { JobScheduler } from '../jobs/job-scheduler';
+import { HttpMaskingKeys } from '../privacy/http-masking-keys';
+import { MaskingKeys } from '../privacy/masking';
 import { Clock, OffsetClock, SystemClock } from '../time/clock';
 import { DevToolsController } from './dev-tools.controller';
 import { EventHandlerRegistry } from './event-handler-registry';
@@ -83,6 +85,7 @@ export class PlatformModule {
         { provide: DataSource, useFactory: (db: ServiceDatabase) => db.dataSource, inject: [SERVICE_DATABASE] },
         { provide: Clock, useValue: clock },
         JobScheduler,
+        { provide: MaskingKeys, useValue: new HttpMaskingKeys() },
         { provide: Outbox, useValue: new Outbox(options.service, () => clock.now()) },
         EventHandlerRegistry,
         ServiceRuntime,
@@ -103,6 +106,7 @@ export class PlatformModule {
         EventHandlerRegistry,
         ServiceRuntime,
         JobScheduler,
+        MaskingKeys,
       ],
     };
   }

@@ -1,0 +1,194 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { EntitlementStatus, type EventPayload } from '@offboarding/contracts';
+import { joinTransaction, Outbox, UnitOfWork } from '@offboarding/messaging';
+import { Clock, LOGGER, maskNullable, maskPii, MaskingKeys } from '@offboarding/platform';
+import { AuditLog } from '../audit/audit-log';
+import { EntitlementEntity } from '../entitlements/entitlement.entity';
+import { ContactEntity } from './contact.entity';
+import { OrganizationEntity } from './organization.entity';
+import { OrganizationAction, nextOrganizationStatus } from './organization-status';
+import { PurgeRequestEntity } from './purge-request.entity';
+
+/**
+ * What a purge deletes, children first. The organization row stays as the tombstone (id, name,
+ * tax id, key dates); the local audit log stays too: it holds no PII and, like the
+ * organization-wide trail, outlives the purge.
+ */
+export const PURGED_TABLES = [
+  'organization_contacts',
+  'documents',
+  'invoices',
+  'orders',
+  'quotes',
+  'entitlements',
+  'offboarding_cases',
+  'cancellation_policies',
+] as const;
+
+export const PURGE_ACTOR = 'system:organization-purge';
+export const MASKING_ACTOR = 'system:pii-masking';
+
+/** Masking and purge requests from the retention service. */
+@Injectable()
+export class DataLifecycleService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: Outbox,
+    private readonly maskingKeys: MaskingKeys,
+    private readonly auditLog: AuditLog,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Replaces every contact's PII with its keyed hash and marks the organization masked (which
+   * closes reactivation for good), then confirms. Runs in the inbox transaction: applied once.
+   */
+  async onMaskingRequested(
+    manager: EntityManager,
+    event: EventPayload<'com.offboarding.retention.pii_masking_requested.v1'>,
+  ): Promise<void> {
+    const organization = await manager.findOne(OrganizationEntity, { where: { id: event.organizationId }, lock: { mode: 'pessimistic_write' } });
+    if (!organization) throw new Error(`masking requested for unknown organization ${event.organizationId}`);
+    const key = await this.maskingKeys.resolve(event.maskingKeyRef);
+    const now = this.clock.now();
+    const contacts = await manager.find(ContactEntity, { where: { organizationId: organization.id }, lock: { mode: 'pessimistic_write' } });
+    let masked = 0;
+    for (const contact of contacts) {
+      if (contact.maskedAt !== null) continue;
+      await manager.update(ContactEntity, { id: contact.id }, {
+        name: maskPii(key, contact.name),
+        email: maskPii(key, contact.email),
+        phone: maskNullable(key, contact.phone),
+        address: maskNullable(key, contact.address),
+        maskedAt: now,
+        updatedAt: now,
+      });
+      masked += 1;
+    }
+    if (organization.piiMaskedAt === null) await manager.update(OrganizationEntity, { id: organization.id }, { piiMaskedAt: now, updatedAt: now });
+    const tx = joinTransaction(manager, this.outbox);
+    await tx.publish('com.offboarding.entitlements.pii_masked.v1', organization.id, {
+      organizationId: organization.id,
+      requestId: event.requestId,
+      maskedRecords: masked,
+      maskedAt: now.toISOString(),
+    });
+    await this.auditLog.record(tx, {
+      organizationId: organization.id,
+      actor: MASKING_ACTOR,
+      action: 'organization.mask_pii',
+      subjectType: 'organization',
+      subjectId: organization.id,
+      beforeStatus: organization.status,
+      afterStatus: organization.status,
+    });
+  }
+
+  /**
+   * Accepts a purge request in the inbox transaction (refusing one that would purge early), and
+   * leaves the deleting to `purgePending`, which works in bounded batches of their own.
+   */
+  async onPurgeRequested(
+    manager: EntityManager,
+    event: EventPayload<'com.offboarding.retention.organization_purge_requested.v1'>,
+  ): Promise<void> {
+    const organization = await manager.findOne(OrganizationEntity, { where: { id: event.organizationId }, lock: { mode: 'pessimistic_write' } });
+    if (!organization) throw new Error(`purge requested for unknown organization ${event.organizationId}`);
+    if (await manager.findOneBy(PurgeRequestEntity, { requestId: event.requestId })) return;
+    const open = await manager.countBy(EntitlementEntity, {
+      organizationId: organization.id,
+      status: In([EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED]),
+    });
+    if (open > 0) throw new Error(`refusing to purge organization ${organization.id}: ${open} entitlement(s) are not cancelled`);
+    if (organization.status !== 'PURGED') nextOrganizationStatus(organization.status, OrganizationAction.purge);
+    await manager.insert(PurgeRequestEntity, {
+      requestId: event.requestId,
+      organizationId: organization.id,
+      status: 'PENDING',
+      deleted: {},
+      requestedAt: this.clock.now(),
+      completedAt: null,
+    });
+    // Start right after the inbox transaction commits (the pool hands this a connection then).
+    setImmediate(() => {
+      this.purgePending().catch((error: unknown) => this.logger.error({ err: error }, 'purge failed; the purge job retries'));
+    });
+  }
+
+  /**
+   * Works off pending purges: deletes at most `batchSize` rows per transaction, recording the
+   * counts as it goes, and when nothing is left turns the organization into its tombstone and
+   * publishes `organization_purged` with the counts. Safe to run concurrently and repeatedly.
+   */
+  async purgePending(batchSize = 500): Promise<number> {
+    let completed = 0;
+    for (;;) {
+      const request = await this.dataSource.getRepository(PurgeRequestEntity).findOne({
+        where: { status: 'PENDING' },
+        order: { requestedAt: 'ASC' },
+      });
+      if (!request) return completed;
+      if (await this.purgeOne(request.requestId, batchSize)) completed += 1;
+    }
+  }
+
+  private async purgeOne(requestId: string, batchSize: number): Promise<boolean> {
+    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+    for (const table of PURGED_TABLES) {
+      for (;;) {
+        const deleted = await this.unitOfWork.run(async ({ manager }) => {
+          const request = await manager.findOne(PurgeRequestEntity, { where: { requestId }, lock: { mode: 'pessimistic_write' } });
+          if (!request || request.status !== 'PENDING') return -1;
+          const rows = await manager.query<{ id: string }[]>(
+            `DELETE FROM "${schema}".${table} WHERE id IN (
+               SELECT id FROM "${schema}".${table} WHERE organization_id = $1 LIMIT ${Number(batchSize)}
+             ) RETURNING id`,
+            [request.organizationId],
+          );
+          if (rows.length > 0) {
+            request.deleted = { ...request.deleted, [table]: (request.deleted[table] ?? 0) + rows.length };
+            await manager.save(PurgeRequestEntity, request);
+          }
+          return rows.length;
+        });
+        if (deleted < 0) return false;
+        if (deleted < batchSize) break;
+      }
+    }
+    return this.unitOfWork.run(async (tx) => {
+      const request = await tx.manager.findOne(PurgeRequestEntity, { where: { requestId }, lock: { mode: 'pessimistic_write' } });
+      if (!request || request.status !== 'PENDING') return false;
+      const organization = await tx.manager.findOne(OrganizationEntity, { where: { id: request.organizationId }, lock: { mode: 'pessimistic_write' } });
+      if (!organization) throw new Error(`organization ${request.organizationId} vanished during its purge`);
+      const now = this.clock.now();
+      const before = organization.status;
+      if (organization.status !== 'PURGED') {
+        const status = nextOrganizationStatus(organization.status, OrganizationAction.purge);
+        await tx.manager.update(OrganizationEntity, { id: organization.id }, { status, purgedAt: now, updatedAt: now });
+      }
+      request.status = 'DONE';
+      request.completedAt = now;
+      await tx.manager.save(PurgeRequestEntity, request);
+      await tx.publish('com.offboarding.entitlements.organization_purged.v1', organization.id, {
+        organizationId: organization.id,
+        requestId,
+        deleted: Object.fromEntries(PURGED_TABLES.map((table) => [table, request.deleted[table] ?? 0])),
+        purgedAt: now.toISOString(),
+      });
+      await this.auditLog.record(tx, {
+        organizationId: organization.id,
+        actor: PURGE_ACTOR,
+        action: 'organization.purge',
+        subjectType: 'organization',
+        subjectId: organization.id,
+        beforeStatus: before,
+        afterStatus: 'PURGED',
+      });
+      return true;
+    });
+  }
+}
