@@ -24,7 +24,7 @@ export class Lifecycle1732000000002 implements MigrationInterface {
         organization_id uuid NOT NULL REFERENCES ${s}.organizations (id),
         name varchar(200) NOT NULL,
         email varchar(320) NOT NULL,
-        phone varchar(64),
+        phone varchar(100),
         address text,
         role varchar(100),
         masked_at timestamptz,

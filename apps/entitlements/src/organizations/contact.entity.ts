@@ -15,7 +15,7 @@ export class ContactEntity {
   @Column({ type: 'varchar', length: 320 })
   email!: string;
 
-  @Column({ type: 'varchar', length: 64, nullable: true })
+  @Column({ type: 'varchar', length: 100, nullable: true })
   phone!: string | null;
 
   @Column({ type: 'text', nullable: true })

@@ -143,17 +143,19 @@ export class DataLifecycleService {
         const deleted = await this.unitOfWork.run(async ({ manager }) => {
           const request = await manager.findOne(PurgeRequestEntity, { where: { requestId }, lock: { mode: 'pessimistic_write' } });
           if (!request || request.status !== 'PENDING') return -1;
-          const rows = await manager.query<{ id: string }[]>(
-            `DELETE FROM "${schema}".${table} WHERE id IN (
-               SELECT id FROM "${schema}".${table} WHERE organization_id = $1 LIMIT ${Number(batchSize)}
-             ) RETURNING id`,
+          const [{ n }] = await manager.query<{ n: number }[]>(
+            `WITH gone AS (
+               DELETE FROM "${schema}".${table} WHERE id IN (
+                 SELECT id FROM "${schema}".${table} WHERE organization_id = $1 LIMIT ${Number(batchSize)}
+               ) RETURNING 1
+             ) SELECT count(*)::int AS n FROM gone`,
             [request.organizationId],
           );
-          if (rows.length > 0) {
-            request.deleted = { ...request.deleted, [table]: (request.deleted[table] ?? 0) + rows.length };
+          if (n > 0) {
+            request.deleted = { ...request.deleted, [table]: (request.deleted[table] ?? 0) + n };
             await manager.save(PurgeRequestEntity, request);
           }
-          return rows.length;
+          return n;
         });
         if (deleted < 0) return false;
         if (deleted < batchSize) break;
