@@ -4,8 +4,18 @@ import { z } from 'zod';
 export const SUBGRAPH_NAMES = ['entitlements', 'provisioning', 'identity', 'retention'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
+/** Where each subgraph listens unless `<NAME>_URL` says otherwise (the supergraph's defaults). */
+export const DEFAULT_SUBGRAPH_URLS: Record<SubgraphName, string> = {
+  entitlements: 'http://localhost:4001/graphql',
+  provisioning: 'http://localhost:4002/graphql',
+  identity: 'http://localhost:4003/graphql',
+  retention: 'http://localhost:4004/graphql',
+};
+
 export interface GatewayConfig {
   nodeEnv: 'development' | 'test' | 'production';
+  /** `_devAdvanceClock`, `_devNow`, `_devRunScheduledJobs`: never in production. */
+  devTools: boolean;
   host: string;
   port: number;
   supergraphPath: string;
@@ -41,9 +51,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   return {
     nodeEnv: values.NODE_ENV,
+    devTools: values.NODE_ENV !== 'production',
     host: values.HOST,
     port: values.GATEWAY_PORT ?? values.PORT ?? 4000,
-    supergraphPath: path.resolve(values.SUPERGRAPH_PATH ?? path.join(__dirname, '..', 'supergraph.graphql')),
+    // Outside production the supergraph also has the `dev` subgraph (clock and job controls).
+    supergraphPath: path.resolve(
+      values.SUPERGRAPH_PATH ?? path.join(__dirname, '..', values.NODE_ENV === 'production' ? 'supergraph.graphql' : 'supergraph.dev.graphql'),
+    ),
     subgraphUrls,
     logLevel: values.LOG_LEVEL,
   };

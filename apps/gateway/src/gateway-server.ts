@@ -7,7 +7,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
 import type { Logger } from 'pino';
-import type { GatewayConfig, SubgraphName } from './gateway-config';
+import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
+import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 
 export interface RunningGateway {
   readonly url: string;
@@ -21,14 +22,27 @@ export interface RunningGateway {
  */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource({ url: config.subgraphUrls[name as SubgraphName] ?? url }),
-  });
-
+  const hasDevSubgraph = supergraphSdl.includes(`name: "${DEV_SUBGRAPH_NAME}"`);
+  if (hasDevSubgraph && !config.devTools) {
+    throw new Error(`${config.supergraphPath} contains the dev subgraph; production serves supergraph.graphql`);
+  }
   const app = express();
   const httpServer = http.createServer(app);
+  // Listen first: the dev subgraph is served by this process, so its URL needs the real port.
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+
+  const subgraphUrl = (name: string, url: string | undefined): string => {
+    if (name === DEV_SUBGRAPH_NAME) return `http://127.0.0.1:${port}${DEV_SUBGRAPH_PATH}`;
+    return config.subgraphUrls[name as SubgraphName] ?? url ?? '';
+  };
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: subgraphUrl(name, url) }),
+  });
   const server = new ApolloServer({
     gateway,
     csrfPrevention: true,
@@ -37,6 +51,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
     logger,
   });
+
+  let devServer: ApolloServer | null = null;
+  if (config.devTools) {
+    const bases = Object.fromEntries(
+      SUBGRAPH_NAMES.map((name) => [name, (config.subgraphUrls[name] ?? DEFAULT_SUBGRAPH_URLS[name]).replace(/\/graphql\/?$/, '')]),
+    ) as ServiceBaseUrls;
+    devServer = new ApolloServer({ schema: buildDevSchema(bases), includeStacktraceInErrorResponses: false, logger });
+    await devServer.start();
+    app.use(DEV_SUBGRAPH_PATH, express.json({ limit: '100kb' }), expressMiddleware(devServer));
+  }
   await server.start();
 
   let ready = true;
@@ -48,17 +72,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server));
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, resolve);
-  });
-  const { port } = httpServer.address() as AddressInfo;
   return {
     url: `http://localhost:${port}/graphql`,
     port,
     async stop() {
       ready = false;
       await server.stop();
+      await devServer?.stop();
     },
   };
 }

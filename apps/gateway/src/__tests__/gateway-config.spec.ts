@@ -2,11 +2,18 @@ import * as path from 'node:path';
 import { loadGatewayConfig } from '../gateway-config';
 
 describe('gateway configuration', () => {
-  it('serves the checked-in supergraph on port 4000 by default', () => {
+  it('serves the checked-in supergraph with the dev controls on port 4000 by default', () => {
     const config = loadGatewayConfig({});
     expect(config.port).toBe(4000);
-    expect(config.supergraphPath).toBe(path.resolve(__dirname, '../../supergraph.graphql'));
+    expect(config.devTools).toBe(true);
+    expect(config.supergraphPath).toBe(path.resolve(__dirname, '../../supergraph.dev.graphql'));
     expect(config.subgraphUrls).toEqual({});
+  });
+
+  it('serves the production supergraph without dev controls in production', () => {
+    const config = loadGatewayConfig({ NODE_ENV: 'production' });
+    expect(config.devTools).toBe(false);
+    expect(config.supergraphPath).toBe(path.resolve(__dirname, '../../supergraph.graphql'));
   });
 
   it('takes port and subgraph URL overrides and rejects malformed ones by name', () => {

@@ -1,0 +1,142 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
+import { SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
+
+// The `dev` subgraph: controls for the whole running stack that exist only outside production.
+// The gateway serves it itself (at /_dev/graphql) and composes it into supergraph.dev.graphql;
+// in production it serves supergraph.graphql, which does not have these fields at all.
+
+export const DEV_SUBGRAPH_NAME = 'dev';
+export const DEV_SUBGRAPH_PATH = '/_dev/graphql';
+const DAY_MS = 86_400_000;
+const MAX_DAYS = 3650;
+
+export const devTypeDefsSource = /* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"])
+
+  scalar DateTime
+
+  "One service's clock."
+  type DevServiceClock {
+    service: String!
+    now: DateTime!
+    offsetMs: Float!
+  }
+
+  "The stack's shifted clock. Only outside production."
+  type DevClock {
+    "Now, as every service sees it."
+    now: DateTime!
+    "How far the stack runs ahead of real time, in days."
+    offsetDays: Float!
+    services: [DevServiceClock!]!
+  }
+
+  "One run of one scheduled job in one service."
+  type DevJobRun {
+    service: String!
+    job: String!
+    "COMPLETED, SKIPPED_LOCKED or FAILED."
+    status: String!
+    processed: Int!
+    durationMs: Int!
+    error: String
+  }
+
+  type Query {
+    "The stack's current (shifted) time. Development and test only."
+    _devNow: DevClock!
+  }
+
+  type Mutation {
+    "Moves the clock of every service forward by whole days (1 to 3650). Development and test only."
+    _devAdvanceClock(days: Int!): DevClock!
+    "Runs every scheduled job of every service once, publishes what they wrote, and returns when all are done."
+    _devRunScheduledJobs: [DevJobRun!]!
+  }
+`;
+export const devTypeDefs = parse(devTypeDefsSource);
+
+interface ServiceClock {
+  now: string;
+  offsetMs: number;
+}
+
+interface JobRun {
+  service: string;
+  job: string;
+  status: string;
+  processed: number;
+  durationMs: number;
+  error: string | null;
+}
+
+export type ServiceBaseUrls = Record<SubgraphName, string>;
+
+async function call<T>(service: string, url: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(300_000) });
+  } catch (error) {
+    throw new GraphQLError(`${service} is unreachable: ${(error as Error).message}`, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  }
+  if (!res.ok) {
+    throw new GraphQLError(`${service} refused ${init?.method ?? 'GET'} ${new URL(url).pathname}: ${res.status} ${await res.text()}`, {
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+  }
+  return (await res.json()) as T;
+}
+
+/** The dev subgraph's schema, talking to each service's /internal/dev endpoints. */
+export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
+  const clocks = async () =>
+    Promise.all(
+      SUBGRAPH_NAMES.map(async (service) => ({ service, ...(await call<ServiceClock>(service, `${services[service]}/internal/dev/clock`)) })),
+    );
+  const summary = (all: (ServiceClock & { service: string })[]) => {
+    const offsetMs = Math.max(...all.map((clock) => clock.offsetMs));
+    return {
+      now: new Date(Date.now() + offsetMs).toISOString(),
+      offsetDays: offsetMs / DAY_MS,
+      services: all,
+    };
+  };
+
+  return buildSubgraphSchema({
+    typeDefs: devTypeDefs,
+    resolvers: {
+      Query: {
+        _devNow: async () => summary(await clocks()),
+      },
+      Mutation: {
+        _devAdvanceClock: async (_: unknown, { days }: { days: number }) => {
+          if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
+            throw new GraphQLError(`days: must be a whole number from 1 to ${MAX_DAYS}`, { extensions: { code: 'BAD_USER_INPUT' } });
+          }
+          // A service that restarted is behind: everyone moves to the furthest clock plus `days`.
+          const offsetMs = Math.max(...(await clocks()).map((clock) => clock.offsetMs)) + days * DAY_MS;
+          const all = await Promise.all(
+            SUBGRAPH_NAMES.map(async (service) => ({
+              service,
+              ...(await call<ServiceClock>(service, `${services[service]}/internal/dev/clock`, {
+                method: 'PUT',
+                body: JSON.stringify({ offsetMs }),
+              })),
+            })),
+          );
+          return summary(all);
+        },
+        _devRunScheduledJobs: async () => {
+          const runs: JobRun[] = [];
+          // In the order events flow, so one call moves a chain of due work as far as it can.
+          for (const service of SUBGRAPH_NAMES) {
+            const result = await call<{ runs: JobRun[] }>(service, `${services[service]}/internal/dev/jobs/run`, { method: 'POST', body: '{}' });
+            runs.push(...result.runs);
+          }
+          return runs;
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import { DevToolsController, HealthController, OffsetClock, PlatformModule, SystemClock, Clock } from '..';
+
+// The clock and job controls are mounted only outside production.
+describe('PlatformModule dev controls', () => {
+  const build = (nodeEnv: string) => {
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = nodeEnv;
+    try {
+      return PlatformModule.forSubgraph({ service: 'identity', entities: [], migrations: [] });
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+  };
+  const clockOf = (module: ReturnType<typeof build>) =>
+    (module.providers ?? []).find((provider) => typeof provider === 'object' && 'provide' in provider && provider.provide === Clock) as { useValue: Clock };
+
+  it('are absent in production, with the plain system clock', () => {
+    const module = build('production');
+    expect(module.controllers).toEqual([HealthController]);
+    expect(clockOf(module).useValue).toBeInstanceOf(SystemClock);
+    expect(clockOf(module).useValue).not.toBeInstanceOf(OffsetClock);
+  });
+
+  it('are present in development and test, with a shiftable clock', () => {
+    for (const env of ['development', 'test']) {
+      const module = build(env);
+      expect(module.controllers).toEqual([HealthController, DevToolsController]);
+      expect(clockOf(module).useValue).toBeInstanceOf(OffsetClock);
+    }
+  });
+});
