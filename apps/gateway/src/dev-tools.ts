@@ -95,12 +95,9 @@ export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
       SUBGRAPH_NAMES.map(async (service) => ({ service, ...(await call<ServiceClock>(service, `${services[service]}/internal/dev/clock`)) })),
     );
   const summary = (all: (ServiceClock & { service: string })[]) => {
-    const offsetMs = Math.max(...all.map((clock) => clock.offsetMs));
-    return {
-      now: new Date(Date.now() + offsetMs).toISOString(),
-      offsetDays: offsetMs / DAY_MS,
-      services: all,
-    };
+    // The service furthest ahead speaks for the stack (a restarted one may lag until the next advance).
+    const ahead = all.reduce((best, clock) => (clock.offsetMs > best.offsetMs ? clock : best));
+    return { now: ahead.now, offsetDays: ahead.offsetMs / DAY_MS, services: all };
   };
 
   return buildSubgraphSchema({
