@@ -196,7 +196,10 @@ describeWithKubectl('Kubernetes manifests', () => {
       const namespaced = objects.filter((object) => object.kind !== 'Namespace');
       expect(new Set(namespaced.map((object) => object.metadata.namespace))).toEqual(new Set([expected.namespace]));
       if (expected.namespace) {
-        expect(find('Namespace', expected.namespace).metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+        expect(find('Namespace', expected.namespace).metadata.labels).toMatchObject({
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          [STAGE]: 'pre-deploy', // applied with the migrations, before anything else
+        });
         const images = workloads().flatMap((object) => podTemplate(object)!.spec.containers.map((container) => container.image));
         expect(images.filter((image) => !/^offboarding\/[a-z]+:[\w.-]+$/.test(image) || image.endsWith(':latest'))).toEqual([]);
       }
