@@ -1,0 +1,42 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ServiceName } from '@offboarding/contracts';
+
+// What the images, docker/compose.yml and k8s/ rely on from the code, in one place for their tests.
+
+export const root = path.resolve(__dirname, '../..');
+
+export const SUBGRAPHS = Object.values(ServiceName);
+
+/** Every app under apps/ (a folder with project.json): each needs an image and a deployment. */
+export function appNames(): string[] {
+  return fs
+    .readdirSync(path.join(root, 'apps'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, 'apps', entry.name, 'project.json')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * Scheduled jobs, run once by `node dist/apps/<svc>/src/main.js run-job <job>` (the Kubernetes
+ * CronJobs). Job names are part of the CLI contract between the services and the manifests.
+ */
+export const SCHEDULED_JOBS: Readonly<Record<ServiceName, readonly string[]>> = {
+  entitlements: ['grace-period-sweep', 'offboarding-day-zero'],
+  provisioning: ['environment-teardown'],
+  identity: [],
+  retention: ['timeline-tick', 'purge'],
+};
+
+export const entryPoint = (app: string, file: 'main' | 'migrate') => `dist/apps/${app}/src/${file}.js`;
+
+/**
+ * Environment a deployed service must be given explicitly, because the default is only right on
+ * a developer's machine: an embedded database, a broker on localhost, subgraphs on localhost.
+ */
+export function requiredEnv(app: string): string[] {
+  if (app === 'gateway') return ['NODE_ENV', ...SUBGRAPHS.map((name) => `${name.toUpperCase()}_URL`)];
+  return ['NODE_ENV', `${app.toUpperCase()}_DATABASE_URL`, 'KAFKA_BROKERS', 'DB_MIGRATE_ON_START'];
+}
+
+export const HEALTH = { live: '/health/live', ready: '/health/ready' } as const;

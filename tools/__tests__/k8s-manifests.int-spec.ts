@@ -1,0 +1,432 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { deadLetterTopic, Topics, type ServiceName } from '@offboarding/contracts';
+import { resolveDatabaseTarget } from '@offboarding/persistence';
+import { loadServiceConfig } from '@offboarding/platform';
+import { loadGatewayConfig } from '../../apps/gateway/src/gateway-config';
+import { appNames, entryPoint, HEALTH, requiredEnv, root, SCHEDULED_JOBS, SUBGRAPHS } from './deployment-contract';
+
+// Renders every kustomization with `kubectl kustomize` and checks what a cluster would get: each
+// object against the Kubernetes schemas, and the platform's own rules (probes on the services'
+// real health paths, limits, non-root, read-only root file system, Forbid on every CronJob, no
+// secret values, a NetworkPolicy per subgraph) plus the wiring the code expects (ports and
+// variables through the services' configuration loaders, the CLI of migrations and jobs).
+
+const KUSTOMIZATIONS = {
+  base: { namespace: undefined, topicReplicas: 3, minInsync: 2 },
+  'overlays/dev': { namespace: 'offboarding-dev', topicReplicas: 1, minInsync: 1 },
+  'overlays/prod': { namespace: 'offboarding', topicReplicas: 3, minInsync: 2 },
+} as const;
+
+interface Metadata {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: Metadata;
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+interface Probe {
+  httpGet?: { path: string; port: string | number };
+}
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: unknown };
+}
+interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  ports?: { name?: string; containerPort: number }[];
+  env?: EnvVar[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  securityContext?: {
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    capabilities?: { drop?: string[]; add?: string[] };
+  };
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface PodSpec {
+  serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
+  terminationGracePeriodSeconds?: number;
+  restartPolicy?: string;
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
+  affinity?: { podAntiAffinity?: { preferredDuringSchedulingIgnoredDuringExecution?: { podAffinityTerm: { labelSelector: { matchLabels: Record<string, string> } } }[] } };
+  containers: Container[];
+  volumes?: { name: string; emptyDir?: unknown; configMap?: { name: string } }[];
+}
+interface PodTemplate {
+  metadata: { labels: Record<string, string> };
+  spec: PodSpec;
+}
+interface NetworkPolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] };
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+}
+interface NetworkPolicySpec {
+  podSelector: { matchLabels?: Record<string, string> };
+  policyTypes: string[];
+  ingress?: { from?: NetworkPolicyPeer[]; ports?: { port: number | string; protocol: string }[] }[];
+  egress?: { to?: NetworkPolicyPeer[]; ports?: { port: number | string; protocol: string }[] }[];
+}
+
+const NAME = 'app.kubernetes.io/name';
+const COMPONENT = 'app.kubernetes.io/component';
+const STAGE = 'offboarding.io/stage';
+
+function kubectlInstalled(): boolean {
+  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  return !probe.error && probe.status === 0;
+}
+
+/** Like the kcat suites: always in CI (a missing kubectl fails there), skipped with a hint elsewhere. */
+function describeWithKubectl(name: string, suite: () => void): void {
+  if (process.env.CI || kubectlInstalled()) {
+    describe(name, suite);
+    return;
+  }
+  process.stderr.write(`\nkubectl is not installed: skipping "${name}" (see the system packages step of .ci/run)\n`);
+  describe.skip(name, suite);
+}
+
+function render(kustomization: string): K8sObject[] {
+  const result = spawnSync('kubectl', ['kustomize', path.join(root, 'k8s', kustomization)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`kubectl kustomize k8s/${kustomization} failed:\n${result.stderr}`);
+  return parseAllDocuments(result.stdout).map((document) => document.toJS() as K8sObject);
+}
+
+/**
+ * Schema validation with the kubernetes-models package (JSON Schemas of the Kubernetes API,
+ * compiled for ajv), when it is installed; null otherwise.
+ */
+function schemaValidator(): ((object: K8sObject) => void) | null {
+  try {
+    require.resolve('kubernetes-models/package.json');
+  } catch {
+    return null;
+  }
+  return (object) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- one module per kind, chosen at run time
+    const models = require(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<string, new (data: unknown) => { validate(): void }>;
+    const Model = models[object.kind];
+    if (!Model) throw new Error(`kubernetes-models has no ${object.apiVersion} ${object.kind}`);
+    new Model(object).validate();
+  };
+}
+
+const podTemplate = (object: K8sObject): PodTemplate | undefined => {
+  switch (object.kind) {
+    case 'Deployment':
+    case 'Job':
+      return object.spec?.template as PodTemplate;
+    case 'CronJob':
+      return (object.spec?.jobTemplate as { spec: { template: PodTemplate } }).spec.template;
+    default:
+      return undefined;
+  }
+};
+
+describeWithKubectl('Kubernetes manifests', () => {
+  const validate = schemaValidator();
+
+  describe.each(Object.entries(KUSTOMIZATIONS))('k8s/%s', (kustomization, expected) => {
+    let objects: K8sObject[];
+    const all = (kind: string) => objects.filter((object) => object.kind === kind);
+    const find = (kind: string, name: string): K8sObject => {
+      const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
+      if (!found) throw new Error(`k8s/${kustomization} renders no ${kind} ${name}`);
+      return found;
+    };
+    /** Resolves a generated (hash-suffixed) ConfigMap name as kustomize wrote it into the pod spec. */
+    const configMap = (name: string) => find('ConfigMap', name).data ?? {};
+    /** The environment a container starts with; values from Secrets are stand-ins that name the Secret. */
+    const environment = (container: Container): NodeJS.ProcessEnv => {
+      const env: NodeJS.ProcessEnv = {};
+      for (const source of container.envFrom ?? []) {
+        expect(source.secretRef).toBeUndefined();
+        Object.assign(env, configMap(source.configMapRef!.name));
+      }
+      for (const variable of container.env ?? []) {
+        const secret = variable.valueFrom?.secretKeyRef;
+        env[variable.name] = secret ? `postgres://from-secret-${secret.name}@database:5432/offboarding` : variable.value;
+      }
+      return env;
+    };
+    const workloads = () => objects.filter((object) => podTemplate(object));
+    const appOf = (object: K8sObject) => object.metadata.labels?.[NAME] ?? '';
+
+    beforeAll(() => {
+      objects = render(kustomization);
+    });
+
+    it('renders only valid Kubernetes objects', () => {
+      expect(objects.length).toBeGreaterThan(40);
+      const problems: string[] = [];
+      for (const object of objects) {
+        if (!object.apiVersion || !object.kind || !object.metadata?.name) problems.push(`incomplete object ${JSON.stringify(object).slice(0, 80)}`);
+        if (object.kind === 'KafkaTopic') continue; // a Strimzi custom resource: checked below
+        try {
+          validate?.(object);
+        } catch (error) {
+          problems.push(`${object.kind} ${object.metadata.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      expect(problems).toEqual([]);
+      if (!validate) process.stderr.write('\nkubernetes-models is not installed: Kubernetes schema validation skipped (structure checks still ran)\n');
+    });
+
+    it('puts everything in the overlay namespace, with pinned images', () => {
+      const namespaced = objects.filter((object) => object.kind !== 'Namespace');
+      expect(new Set(namespaced.map((object) => object.metadata.namespace))).toEqual(new Set([expected.namespace]));
+      if (expected.namespace) {
+        expect(find('Namespace', expected.namespace).metadata.labels).toMatchObject({
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          [STAGE]: 'pre-deploy', // applied with the migrations, before anything else
+        });
+        const images = workloads().flatMap((object) => podTemplate(object)!.spec.containers.map((container) => container.image));
+        expect(images.filter((image) => !/^offboarding\/[a-z]+:[\w.-]+$/.test(image) || image.endsWith(':latest'))).toEqual([]);
+      }
+    });
+
+    it('carries no secret values: Secrets are referenced, never rendered', () => {
+      expect(all('Secret')).toEqual([]);
+      for (const object of workloads()) {
+        for (const container of podTemplate(object)!.spec.containers) {
+          for (const variable of container.env ?? []) {
+            if (/DATABASE_URL|PASSWORD|SECRET|KEY/.test(variable.name)) {
+              expect({ object: object.metadata.name, variable: variable.name, fromSecret: Boolean(variable.valueFrom?.secretKeyRef) }).toEqual({
+                object: object.metadata.name,
+                variable: variable.name,
+                fromSecret: true,
+              });
+            }
+          }
+        }
+      }
+      for (const map of all('ConfigMap')) {
+        expect(Object.keys(map.data ?? {}).filter((key) => /DATABASE_URL|PASSWORD|SECRET|TOKEN/.test(key))).toEqual([]);
+        expect(Object.values(map.data ?? {}).filter((value) => /:\/\/[^/\s]*:[^/\s]*@/.test(value))).toEqual([]);
+      }
+    });
+
+    it('runs every app as a Deployment with probes on its health paths, limits and a locked-down container', () => {
+      expect(all('Deployment').map(appOf).sort()).toEqual(appNames());
+      for (const app of appNames()) {
+        const deployment = find('Deployment', app);
+        expect(deployment.spec?.replicas).toBeUndefined(); // the HorizontalPodAutoscaler owns it
+        const template = podTemplate(deployment)!;
+        const { spec } = template;
+        expect(spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(30);
+        const antiAffinity = spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0];
+        expect(antiAffinity?.podAffinityTerm.labelSelector.matchLabels).toEqual(template.metadata.labels);
+        expect(spec.containers).toHaveLength(1);
+        const [container] = spec.containers;
+        expect(container.command).toEqual(['node', '--enable-source-maps', entryPoint(app, 'main')]);
+
+        // The probes reach the port the service will actually listen on, per its own configuration.
+        const env = environment(container);
+        const port = app === 'gateway' ? loadGatewayConfig(env).port : loadServiceConfig(app as ServiceName, env).port;
+        const http = container.ports?.find((candidate) => candidate.name === 'http');
+        expect({ app, port: http?.containerPort }).toEqual({ app, port });
+        const probes = {
+          startup: container.startupProbe?.httpGet,
+          liveness: container.livenessProbe?.httpGet,
+          readiness: container.readinessProbe?.httpGet,
+        };
+        expect({ app, probes }).toEqual({
+          app,
+          probes: {
+            startup: { path: HEALTH.live, port: 'http' },
+            liveness: { path: HEALTH.live, port: 'http' },
+            readiness: { path: HEALTH.ready, port: 'http' },
+          },
+        });
+      }
+    });
+
+    it('gives every pod limits, a non-root user, a read-only root file system, no capabilities and a writable /tmp', () => {
+      expect(workloads().length).toBe(appNames().length + SUBGRAPHS.length + Object.values(SCHEDULED_JOBS).flat().length);
+      for (const object of workloads()) {
+        const { spec } = podTemplate(object)!;
+        const where = `${object.kind} ${object.metadata.name}`;
+        expect({ where, pod: spec.securityContext }).toMatchObject({
+          where,
+          pod: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        });
+        expect(spec.securityContext?.runAsUser).toBeGreaterThan(0);
+        expect(spec.automountServiceAccountToken).toBe(false);
+        find('ServiceAccount', spec.serviceAccountName ?? 'default');
+        const tmp = spec.volumes?.find((volume) => volume.emptyDir !== undefined);
+        for (const container of spec.containers) {
+          expect({ where, resources: container.resources }).toEqual({
+            where,
+            resources: {
+              requests: { cpu: expect.any(String), memory: expect.any(String) },
+              limits: { cpu: expect.any(String), memory: expect.any(String) },
+            },
+          });
+          expect({ where, security: container.securityContext }).toEqual({
+            where,
+            security: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+          });
+          expect(container.volumeMounts).toContainEqual({ name: tmp?.name, mountPath: '/tmp' });
+        }
+      }
+    });
+
+    it('sets what each app needs from its environment, databases from Secrets', () => {
+      for (const object of workloads()) {
+        const app = appOf(object);
+        const [container] = podTemplate(object)!.spec.containers;
+        const env = environment(container);
+        expect({ where: object.metadata.name, missing: requiredEnv(app).filter((name) => !env[name]) }).toEqual({ where: object.metadata.name, missing: [] });
+        expect(env.NODE_ENV).toBe('production');
+        if (app === 'gateway') continue;
+        const config = loadServiceConfig(app as ServiceName, env);
+        expect(config.kafkaBrokers).toEqual(['offboarding-kafka-bootstrap.kafka.svc:9092']);
+        expect(resolveDatabaseTarget(app, env)).toEqual({
+          kind: 'postgres',
+          url: `postgres://from-secret-${app}-database@database:5432/offboarding`,
+        });
+        expect(env.DB_MIGRATE_ON_START).toBe('false');
+        expect(env.KAFKA_CREATE_TOPICS).toBe('false');
+      }
+    });
+
+    it('routes the gateway to each subgraph Service and serves the checked-in supergraph from a generated ConfigMap', () => {
+      const gateway = podTemplate(find('Deployment', 'gateway'))!.spec;
+      const [container] = gateway.containers;
+      const config = loadGatewayConfig(environment(container));
+      expect(Object.keys(config.subgraphUrls).sort()).toEqual([...SUBGRAPHS].sort());
+      for (const subgraph of SUBGRAPHS) {
+        const url = new URL(config.subgraphUrls[subgraph]!);
+        const service = find('Service', url.hostname);
+        const ports = (service.spec?.ports as { port: number; targetPort: string }[]).map((port) => port.port);
+        expect({ subgraph, service: appOf(service), port: ports.includes(Number(url.port)), path: url.pathname }).toEqual({
+          subgraph,
+          service: subgraph,
+          port: true,
+          path: '/graphql',
+        });
+        expect(service.spec?.selector).toEqual(podTemplate(find('Deployment', subgraph))!.metadata.labels);
+      }
+
+      const mount = container.volumeMounts?.find((candidate) => config.supergraphPath.startsWith(`${candidate.mountPath}/`));
+      const volume = gateway.volumes?.find((candidate) => candidate.name === mount?.name);
+      const supergraph = configMap(volume?.configMap?.name ?? 'none');
+      expect(volume?.configMap?.name).toMatch(/^gateway-supergraph-[a-z0-9]{10}$/); // content-hashed: a new supergraph rolls the gateway
+      expect(supergraph[path.basename(config.supergraphPath)]).toBe(fs.readFileSync(path.join(root, 'apps/gateway/supergraph.graphql'), 'utf8'));
+    });
+
+    it('scales and protects every Deployment with an autoscaler and a disruption budget', () => {
+      for (const app of appNames()) {
+        const labels = podTemplate(find('Deployment', app))!.metadata.labels;
+        const hpa = find('HorizontalPodAutoscaler', app);
+        expect(hpa.apiVersion).toBe('autoscaling/v2');
+        expect(hpa.spec?.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: app });
+        expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(1);
+        expect(hpa.spec?.maxReplicas).toBeGreaterThan(hpa.spec?.minReplicas as number);
+        const pdb = find('PodDisruptionBudget', app);
+        expect(pdb.spec?.selector).toEqual({ matchLabels: labels });
+        const service = find('Service', app);
+        expect(service.spec?.selector).toEqual(labels);
+      }
+    });
+
+    it('migrates each subgraph with a Job that runs before the rollout', () => {
+      const jobs = all('Job');
+      expect(jobs.map(appOf).sort()).toEqual([...SUBGRAPHS].sort());
+      for (const job of jobs) {
+        const app = appOf(job);
+        const { spec } = podTemplate(job)!;
+        expect(spec.containers[0].command).toEqual(['node', '--enable-source-maps', entryPoint(app, 'migrate')]);
+        expect(spec.restartPolicy).toBe('Never');
+        expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' });
+        // `kubectl apply -l offboarding.io/stage=pre-deploy` must bring everything the Job needs.
+        expect(job.metadata.labels?.[STAGE]).toBe('pre-deploy');
+        const needed = [
+          find('ServiceAccount', spec.serviceAccountName!),
+          ...(spec.containers[0].envFrom ?? []).map((source) => find('ConfigMap', source.configMapRef!.name)),
+          ...all('NetworkPolicy').filter((policy) => {
+            const selector = (policy.spec as unknown as NetworkPolicySpec).podSelector.matchLabels ?? {};
+            return Object.entries(selector).every(([key, value]) => podTemplate(job)!.metadata.labels[key] === value);
+          }),
+        ];
+        expect(needed.filter((object) => object.metadata.labels?.[STAGE] !== 'pre-deploy').map((object) => object.metadata.name)).toEqual([]);
+        for (const object of needed) expect(Number(object.metadata.annotations?.['argocd.argoproj.io/sync-wave'])).toBeLessThan(-1);
+      }
+      expect(all('Deployment').filter((deployment) => deployment.metadata.labels?.[STAGE])).toEqual([]);
+    });
+
+    it('schedules exactly the services’ jobs as CronJobs that never overlap', () => {
+      const scheduled = all('CronJob').map((cronJob) => {
+        const command = podTemplate(cronJob)!.spec.containers[0].command ?? [];
+        expect(cronJob.spec?.concurrencyPolicy).toBe('Forbid');
+        expect(cronJob.spec?.schedule).toMatch(/^(\S+ ){4}\S+$/);
+        expect(command.slice(0, 4)).toEqual(['node', '--enable-source-maps', entryPoint(appOf(cronJob), 'main'), 'run-job']);
+        return `${appOf(cronJob)} ${command[4]}`;
+      });
+      const expectedJobs = Object.entries(SCHEDULED_JOBS).flatMap(([service, jobs]) => jobs.map((job) => `${service} ${job}`));
+      expect(scheduled.sort()).toEqual(expectedJobs.sort());
+    });
+
+    it('denies all traffic by default and lets only the gateway reach the subgraphs', () => {
+      const policies = all('NetworkPolicy').map((policy) => ({ name: policy.metadata.name, spec: policy.spec as unknown as NetworkPolicySpec }));
+      const defaultDeny = policies.find((policy) => Object.keys(policy.spec.podSelector.matchLabels ?? {}).length === 0);
+      expect(defaultDeny?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+
+      for (const subgraph of SUBGRAPHS) {
+        const policy = policies.find((candidate) => candidate.spec.podSelector.matchLabels?.[NAME] === subgraph);
+        expect(policy?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+        const ingress = policy!.spec.ingress ?? [];
+        expect(ingress.flatMap((rule) => rule.from ?? [{}])).toEqual([{ podSelector: { matchLabels: { [NAME]: 'gateway', [COMPONENT]: 'server' } } }]);
+        const ports = (find('Service', subgraph).spec?.ports as { port: number }[]).map((port) => port.port);
+        expect(ingress.flatMap((rule) => rule.ports ?? []).map((port) => port.port)).toEqual(ports);
+        const egressPorts = (policy!.spec.egress ?? []).flatMap((rule) => (rule.ports ?? [{ port: 'any' }]).map((port) => port.port));
+        expect([...new Set(egressPorts)].sort()).toEqual([53, 5432, 9092].sort());
+      }
+
+      const gateway = policies.find((candidate) => candidate.spec.podSelector.matchLabels?.[NAME] === 'gateway');
+      const toSubgraphs = gateway!.spec.egress!.find((rule) => rule.to?.some((peer) => peer.podSelector?.matchExpressions));
+      expect(toSubgraphs?.to?.[0].podSelector?.matchExpressions?.[0].values.sort()).toEqual([...SUBGRAPHS].sort());
+      expect(toSubgraphs?.ports?.map((port) => port.port).sort()).toEqual(
+        SUBGRAPHS.flatMap((subgraph) => (find('Service', subgraph).spec?.ports as { port: number }[]).map((port) => port.port)).sort(),
+      );
+    });
+
+    it('declares every topic and dead-letter topic for Strimzi, replicated and with a retention', () => {
+      const topics = all('KafkaTopic');
+      const names = topics.map((topic) => topic.spec?.topicName);
+      expect(names.sort()).toEqual([...Object.values(Topics), ...SUBGRAPHS.map((service) => deadLetterTopic(service))].sort());
+      for (const topic of topics) {
+        expect(topic.apiVersion).toBe('kafka.strimzi.io/v1beta2');
+        expect(topic.metadata.labels?.['strimzi.io/cluster']).toBe('offboarding');
+        const config = topic.spec?.config as Record<string, unknown>;
+        expect({ topic: topic.spec?.topicName, replicas: topic.spec?.replicas, minInsync: Number(config['min.insync.replicas']) }).toEqual({
+          topic: topic.spec?.topicName,
+          replicas: expected.topicReplicas,
+          minInsync: expected.minInsync,
+        });
+        expect(Number(config['retention.ms'])).toBeGreaterThan(0);
+        expect(topic.spec?.partitions).toBeGreaterThanOrEqual(3);
+      }
+    });
+  });
+});
