@@ -1,0 +1,41 @@
+import { MaskingKeys } from '@offboarding/platform';
+import type { ProvisioningConfig } from '../config/provisioning-config';
+
+export class MaskingKeyUnavailableError extends Error {
+  override readonly name = 'MaskingKeyUnavailableError';
+}
+
+/**
+ * Fetches an organization's masking key from the retention service, which owns the keys and
+ * destroys them once every service confirmed:
+ * `GET ${RETENTION_INTERNAL_URL}/internal/masking-keys/<ref>` answering `{ "key": "<base64>" }`.
+ * That endpoint arrives with the retention service's masking issue; until then a masking request
+ * fails here, is retried and ends on the dead-letter topic, from where it can be replayed.
+ * The key is never logged or stored.
+ */
+export class HttpMaskingKeys extends MaskingKeys {
+  constructor(
+    private readonly config: Pick<ProvisioningConfig, 'retentionInternalUrl' | 'maskingKeyTimeoutMs'>,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
+    super();
+  }
+
+  async resolve(maskingKeyRef: string): Promise<Buffer> {
+    const url = `${this.config.retentionInternalUrl}/internal/masking-keys/${encodeURIComponent(maskingKeyRef)}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.config.maskingKeyTimeoutMs) });
+    } catch (error) {
+      throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: retention service unreachable (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (!response.ok) throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: retention service answered ${response.status}`);
+    const body = (await response.json().catch(() => null)) as { key?: unknown } | null;
+    if (typeof body?.key !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(body.key)) {
+      throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: the answer holds no base64 key`);
+    }
+    const key = Buffer.from(body.key, 'base64');
+    if (key.length < 32) throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: shorter than 256 bits`);
+    return key;
+  }
+}
