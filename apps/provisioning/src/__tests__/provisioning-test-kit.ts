@@ -166,7 +166,7 @@ export async function openProvisioningKit(start = new Date('2026-01-01T09:00:00Z
 
   /** What the consumer does with one delivery: inbox row and effect in one transaction. */
   async function deliver<T extends EventType>(event: EventEnvelope<T>): Promise<boolean> {
-    const handler = handlers[event.type] as EventHandler<T> | undefined;
+    const handler: EventHandler<T> | undefined = handlers[event.type];
     if (!handler) throw new Error(`provisioning does not handle ${event.type}`);
     return dataSource.transaction(async (manager) => {
       if (!(await recordInInbox(manager, event))) return false;
