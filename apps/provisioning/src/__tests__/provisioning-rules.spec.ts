@@ -83,7 +83,7 @@ describe('HttpMaskingKeys', () => {
   });
 
   it('reports an unreachable retention service without the key or a stack in the message', async () => {
-    const keys = new HttpMaskingKeys(config, (() => Promise.reject(new Error('connect ECONNREFUSED'))) as typeof fetch);
+    const keys = new HttpMaskingKeys(config, () => Promise.reject(new Error('connect ECONNREFUSED')));
     await expect(keys.resolve('r')).rejects.toThrow(MaskingKeyUnavailableError);
   });
 });
