@@ -19,6 +19,8 @@ export const SUBGRAPHS = [
 ] as const;
 export const SUPERGRAPH_FILE = path.join(root, 'apps/gateway/supergraph.graphql');
 /** The same plus the gateway's own `dev` subgraph; served outside production only. */
+/** The copy kustomize ships to the gateway as a ConfigMap (kustomize reads only below its root). */
+export const K8S_SUPERGRAPH_FILE = path.join(root, 'k8s/base/gateway/supergraph.graphql');
 export const DEV_SUPERGRAPH_FILE = path.join(root, 'apps/gateway/supergraph.dev.graphql');
 export const subgraphSchemaFile = (name: string) => path.join(root, 'apps', name, 'schema.graphql');
 
@@ -50,7 +52,9 @@ export async function composeSupergraph(): Promise<Map<string, string>> {
   };
   const files = new Map<string, string>();
   for (const { name, sdl } of sdls) files.set(subgraphSchemaFile(name), `${HEADER}${sdl.trim()}\n`);
-  files.set(SUPERGRAPH_FILE, `${HEADER}${compose(services).trim()}\n`);
+  const supergraph = `${HEADER}${compose(services).trim()}\n`;
+  files.set(SUPERGRAPH_FILE, supergraph);
+  files.set(K8S_SUPERGRAPH_FILE, supergraph);
   const dev = { name: DEV_SUBGRAPH_NAME, url: `http://localhost:4000${DEV_SUBGRAPH_PATH}`, typeDefs: devTypeDefs };
   files.set(DEV_SUPERGRAPH_FILE, `${HEADER}${compose([...services, dev]).trim()}\n`);
   return files;

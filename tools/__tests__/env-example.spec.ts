@@ -11,9 +11,11 @@ import { appNames, root, SUBGRAPHS } from './deployment-contract';
 // documented variable nothing reads any more.
 
 const SHARED_LIBS = ['contracts', 'messaging', 'persistence', 'platform'];
+/** Libraries only some services use. */
+const APP_LIBS: Record<string, string[]> = { provisioning: ['storage'] };
 
 function sourcesOf(app: string): string[] {
-  const dirs = app === 'gateway' ? ['apps/gateway/src'] : [`apps/${app}/src`, ...SHARED_LIBS.map((lib) => `libs/${lib}/src`)];
+  const dirs = app === 'gateway' ? ['apps/gateway/src'] : [`apps/${app}/src`, ...[...SHARED_LIBS, ...(APP_LIBS[app] ?? [])].map((lib) => `libs/${lib}/src`)];
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -32,7 +34,7 @@ function variablesRead(app: string): string[] {
   for (const file of sourcesOf(app)) {
     const source = fs.readFileSync(file, 'utf8');
     for (const match of source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)\b/g)) found.add(match[1]);
-    for (const match of source.matchAll(/^\s+([A-Z][A-Z0-9_]+): z\./gm)) found.add(match[1]);
+    for (const match of source.matchAll(/^\s+([A-Z][A-Z0-9_]+): z(\.|\s*$)/gm)) found.add(match[1]);
     if (app !== 'gateway') {
       for (const match of source.matchAll(/env\[`\$\{service\.toUpperCase\(\)\}(_[A-Z0-9_]+)`\]/g)) found.add(`${app.toUpperCase()}${match[1]}`);
     }

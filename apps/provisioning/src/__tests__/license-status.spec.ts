@@ -8,10 +8,11 @@ describe('licence lifecycle', () => {
     expect(() => nextLicenseStatus(LicenseStatus.CANCELLED, 'cancel')).toThrow(/cannot cancel a licence that is CANCELLED/);
   });
 
-  it('suspends reversibly and restores a cancelled licence on reactivation', () => {
+  it('suspends reversibly and brings a cancelled licence back only by reactivation', () => {
     expect(nextLicenseStatus(LicenseStatus.ACTIVE, 'suspend')).toBe('SUSPENDED');
-    expect(nextLicenseStatus(LicenseStatus.SUSPENDED, 'restore')).toBe('ACTIVE');
-    expect(nextLicenseStatus(LicenseStatus.CANCELLED, 'restore')).toBe('ACTIVE');
-    expect(() => nextLicenseStatus(LicenseStatus.CANCELLED, 'suspend')).toThrow(/INVALID_TRANSITION|cannot suspend/);
+    expect(nextLicenseStatus(LicenseStatus.SUSPENDED, 'resume')).toBe('ACTIVE');
+    expect(() => nextLicenseStatus(LicenseStatus.CANCELLED, 'resume')).toThrow(/cannot resume a licence that is CANCELLED/);
+    expect(nextLicenseStatus(LicenseStatus.CANCELLED, 'reactivate')).toBe('ACTIVE');
+    expect(() => nextLicenseStatus(LicenseStatus.CANCELLED, 'suspend')).toThrow(/cannot suspend/);
   });
 });

@@ -1,4 +1,23 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { LicenseStatus } from '@offboarding/contracts';
+import { EntitlementClass, LicenseStatus } from '@offboarding/contracts';
+import { CampaignStatus, DisabledReason, PartnerRelationshipStatus, TrackingLinkStatus } from '../affiliates/affiliate-status';
+import { CourseSeatStatus, EnrollmentStatus } from '../education/education-status';
+import { EnvironmentStatus } from '../environments/environment-status';
+import { FulfilmentStatus } from '../fulfilments/fulfilment-status';
+import { PolicySource } from '../policies/provisioning-policies.service';
+import { CreditBalanceStatus, ServiceRequestStatus, ServiceStatus } from '../service-contracts/service-contract-status';
 
 registerEnumType(LicenseStatus, { name: 'LicenseStatus' });
+registerEnumType(EntitlementClass, { name: 'EntitlementClass' });
+registerEnumType(PolicySource, { name: 'ProvisioningPolicySource' });
+registerEnumType(EnvironmentStatus, { name: 'EnvironmentStatus' });
+registerEnumType(ServiceStatus, { name: 'ServiceStatus', description: 'Lifecycle of services and their contracts.' });
+registerEnumType(ServiceRequestStatus, { name: 'ServiceRequestStatus' });
+registerEnumType(CreditBalanceStatus, { name: 'CreditBalanceStatus' });
+registerEnumType(CampaignStatus, { name: 'CampaignStatus' });
+registerEnumType(TrackingLinkStatus, { name: 'TrackingLinkStatus' });
+registerEnumType(DisabledReason, { name: 'TrackingLinkDisabledReason' });
+registerEnumType(PartnerRelationshipStatus, { name: 'PartnerRelationshipStatus' });
+registerEnumType(CourseSeatStatus, { name: 'CourseSeatStatus' });
+registerEnumType(EnrollmentStatus, { name: 'EnrollmentStatus' });
+registerEnumType(FulfilmentStatus, { name: 'FulfilmentStatus' });

@@ -1,17 +1,16 @@
 import { LicenseStatus } from '@offboarding/contracts';
-import { InvalidTransitionError } from '@offboarding/platform';
+import { nextStatus, type TransitionTable } from '../shared/transitions';
 
-export type LicenseAction = 'suspend' | 'restore' | 'cancel';
+export type LicenseAction = 'suspend' | 'resume' | 'cancel' | 'reactivate';
 
 /** The licence lifecycle: the only place that says which status change is allowed. */
-export const LICENSE_TRANSITIONS: Readonly<Record<LicenseAction, { from: readonly LicenseStatus[]; to: LicenseStatus }>> = {
+export const LICENSE_TRANSITIONS: TransitionTable<LicenseStatus, LicenseAction> = {
   suspend: { from: [LicenseStatus.ACTIVE], to: LicenseStatus.SUSPENDED },
-  restore: { from: [LicenseStatus.SUSPENDED, LicenseStatus.CANCELLED], to: LicenseStatus.ACTIVE },
+  resume: { from: [LicenseStatus.SUSPENDED], to: LicenseStatus.ACTIVE },
   cancel: { from: [LicenseStatus.ACTIVE, LicenseStatus.SUSPENDED], to: LicenseStatus.CANCELLED },
+  reactivate: { from: [LicenseStatus.CANCELLED], to: LicenseStatus.ACTIVE },
 };
 
 export function nextLicenseStatus(current: LicenseStatus, action: LicenseAction): LicenseStatus {
-  const transition = LICENSE_TRANSITIONS[action];
-  if (!transition.from.includes(current)) throw new InvalidTransitionError('licence', current, action);
-  return transition.to;
+  return nextStatus('licence', LICENSE_TRANSITIONS, current, action);
 }

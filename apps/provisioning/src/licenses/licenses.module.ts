@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
-import { LicensesEventHandlers } from './licenses.events';
-import { OrganizationLicensesResolver } from './licenses.resolver';
+import { PluginDistributionController } from './plugin-distribution.controller';
+import { PluginDistributionService } from './plugin-distribution.service';
+import { PluginReleasesService } from './plugin-releases.service';
+import { LicensesResolver, OrganizationLicensesResolver } from './licenses.resolver';
 import { LicensesService } from './licenses.service';
 
 @Module({
-  providers: [LicensesService, LicensesEventHandlers, OrganizationLicensesResolver],
+  controllers: [PluginDistributionController],
+  providers: [LicensesService, PluginReleasesService, PluginDistributionService, OrganizationLicensesResolver, LicensesResolver],
+  exports: [LicensesService],
 })
 export class LicensesModule {}

@@ -1,23 +1,55 @@
-import { z } from 'zod';
 import { MaskingKeys } from './masking';
 
-const response = z.object({ key: z.base64() });
+export interface MaskingKeySource {
+  /** Base URL of the retention service's internal endpoints, without a trailing slash. */
+  retentionInternalUrl: string;
+  maskingKeyTimeoutMs: number;
+}
+
+/** RETENTION_INTERNAL_URL (default http://localhost:4004) and MASKING_KEY_TIMEOUT_MS (default 5000). */
+export function maskingKeySourceFromEnv(env: NodeJS.ProcessEnv = process.env): MaskingKeySource {
+  const timeout = Number(env.MASKING_KEY_TIMEOUT_MS ?? 5_000);
+  return {
+    retentionInternalUrl: (env.RETENTION_INTERNAL_URL ?? 'http://localhost:4004').replace(/\/+$/, ''),
+    maskingKeyTimeoutMs: Number.isInteger(timeout) && timeout >= 100 ? timeout : 5_000,
+  };
+}
+
+export class MaskingKeyUnavailableError extends Error {
+  override readonly name = 'MaskingKeyUnavailableError';
+}
 
 /**
  * Fetches an organization's masking key from the retention service, which owns the keys and
- * destroys them once every service confirmed its masking. The key never travels through Kafka.
+ * destroys them once every service confirmed:
+ * `GET ${RETENTION_INTERNAL_URL}/internal/masking-keys/<ref>` answering `{ "key": "<base64>" }`.
+ * That endpoint arrives with the retention service's masking issue; until then a masking request
+ * fails here, is retried and ends on the dead-letter topic, from where it can be replayed.
+ * The key is never logged or stored.
  */
 export class HttpMaskingKeys extends MaskingKeys {
-  constructor(private readonly baseUrl: string = process.env.RETENTION_INTERNAL_URL ?? 'http://localhost:4004') {
+  constructor(
+    private readonly config: MaskingKeySource = maskingKeySourceFromEnv(),
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
     super();
   }
 
   async resolve(maskingKeyRef: string): Promise<Buffer> {
-    const url = new URL(`/internal/masking-keys/${encodeURIComponent(maskingKeyRef)}`, this.baseUrl);
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`masking key ${maskingKeyRef}: retention answered ${res.status}`);
-    const key = Buffer.from(response.parse(await res.json()).key, 'base64');
-    if (key.length < 32) throw new Error(`masking key ${maskingKeyRef} is shorter than 256 bits`);
+    const url = `${this.config.retentionInternalUrl}/internal/masking-keys/${encodeURIComponent(maskingKeyRef)}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.config.maskingKeyTimeoutMs) });
+    } catch (error) {
+      throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: retention service unreachable (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (!response.ok) throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: retention service answered ${response.status}`);
+    const body = (await response.json().catch(() => null)) as { key?: unknown } | null;
+    if (typeof body?.key !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(body.key)) {
+      throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: the answer holds no base64 key`);
+    }
+    const key = Buffer.from(body.key, 'base64');
+    if (key.length < 32) throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: shorter than 256 bits`);
     return key;
   }
 }

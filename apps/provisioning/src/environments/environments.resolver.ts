@@ -1,0 +1,54 @@
+import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { OrganizationReference } from '../organizations/organization.model';
+import { UNAUTHENTICATED_ACTOR } from '../shared/actor';
+import type { EnvironmentExportEntity } from './environment-export.entity';
+import type { EnvironmentEntity } from './environment.entity';
+import { EnvironmentExportModel, EnvironmentModel, UpdateEnvironmentContactInput } from './environment.model';
+import { EnvironmentsService } from './environments.service';
+
+@Resolver(() => OrganizationReference)
+export class OrganizationEnvironmentsResolver {
+  constructor(private readonly environmentsService: EnvironmentsService) {}
+
+  @ResolveField(() => [EnvironmentModel], { description: 'Hosted environments of the organization, oldest first.' })
+  environments(@Parent() organization: OrganizationReference): Promise<EnvironmentEntity[]> {
+    return this.environmentsService.listForOrganization(organization.id);
+  }
+}
+
+@Resolver(() => EnvironmentModel)
+export class EnvironmentsResolver {
+  constructor(private readonly environments: EnvironmentsService) {}
+
+  @ResolveField(() => [EnvironmentExportModel], { description: 'Export artifacts, oldest first.' })
+  exports(@Parent() environment: EnvironmentEntity): Promise<EnvironmentExportEntity[]> {
+    return this.environments.exportsOf(environment.id);
+  }
+
+  @ResolveField(() => Boolean, { description: 'Whether a teardown may go ahead: the data was exported since it last changed, or the export was waived.' })
+  teardownCleared(@Parent() environment: EnvironmentEntity): Promise<boolean> {
+    return this.environments.teardownCleared(environment);
+  }
+
+  @Mutation(() => EnvironmentExportModel, { description: "Exports the environment's data to object storage, ahead of its teardown." })
+  exportEnvironmentData(@Args('id', { type: () => ID }) id: string): Promise<EnvironmentExportEntity> {
+    return this.environments.exportData(id, UNAUTHENTICATED_ACTOR);
+  }
+
+  @Mutation(() => EnvironmentModel, { description: 'Lets the environment be torn down without an export (admins; the reason is kept).' })
+  waiveEnvironmentExport(@Args('id', { type: () => ID }) id: string, @Args('reason') reason: string): Promise<EnvironmentEntity> {
+    return this.environments.waiveExport(id, reason, UNAUTHENTICATED_ACTOR);
+  }
+
+  @Mutation(() => EnvironmentModel, {
+    description: 'Tears a deprovisioned environment down now (admins). Refused with INVALID_TRANSITION and blockedBy EXPORT_REQUIRED until exported or waived.',
+  })
+  tearDownEnvironment(@Args('id', { type: () => ID }) id: string): Promise<EnvironmentEntity> {
+    return this.environments.tearDown(id, UNAUTHENTICATED_ACTOR);
+  }
+
+  @Mutation(() => EnvironmentModel, { description: "Sets the environment's technical contact." })
+  updateEnvironmentContact(@Args('input') input: UpdateEnvironmentContactInput): Promise<EnvironmentEntity> {
+    return this.environments.updateContact(input.id, input.contactName, input.contactEmail);
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { KnownEntitlementsService } from './known-entitlements.service';
+
+@Module({ providers: [KnownEntitlementsService], exports: [KnownEntitlementsService] })
+export class KnownEntitlementsModule {}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ProvisioningInfrastructureModule } from '../config/provisioning-infrastructure.module';
+import { MaskingService } from './masking.service';
+import { PrivacyEventHandlers } from './privacy.events';
+import { PurgeService } from './purge.service';
+
+@Module({
+  imports: [ProvisioningInfrastructureModule],
+  providers: [MaskingService, PurgeService, PrivacyEventHandlers],
+  exports: [MaskingService, PurgeService],
+})
+export class PrivacyModule {}

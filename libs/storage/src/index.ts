@@ -1,0 +1,3 @@
+export * from './object-storage';
+export * from './storage-keys';
+export * from './local-directory-storage';
