@@ -112,16 +112,8 @@ function render(kustomization: string): K8sObject[] {
   return parseAllDocuments(result.stdout).map((document) => document.toJS() as K8sObject);
 }
 
-/**
- * Schema validation with the kubernetes-models package (JSON Schemas of the Kubernetes API,
- * compiled for ajv), when it is installed; null otherwise.
- */
-function schemaValidator(): ((object: K8sObject) => void) | null {
-  try {
-    require.resolve('kubernetes-models/package.json');
-  } catch {
-    return null;
-  }
+/** Schema validation with the kubernetes-models package (JSON Schemas of the Kubernetes API, compiled for ajv). */
+function schemaValidator(): (object: K8sObject) => void {
   return (object) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- one module per kind, chosen at run time
     const models = require(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<string, new (data: unknown) => { validate(): void }>;
@@ -183,13 +175,12 @@ describeWithKubectl('Kubernetes manifests', () => {
         if (!object.apiVersion || !object.kind || !object.metadata?.name) problems.push(`incomplete object ${JSON.stringify(object).slice(0, 80)}`);
         if (object.kind === 'KafkaTopic') continue; // a Strimzi custom resource: checked below
         try {
-          validate?.(object);
+          validate(object);
         } catch (error) {
           problems.push(`${object.kind} ${object.metadata.name}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
       expect(problems).toEqual([]);
-      if (!validate) process.stderr.write('\nkubernetes-models is not installed: Kubernetes schema validation skipped (structure checks still ran)\n');
     });
 
     it('puts everything in the overlay namespace, with pinned images', () => {
