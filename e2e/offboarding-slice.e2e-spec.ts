@@ -99,16 +99,20 @@ describe('the offboarding slice through the gateway', () => {
     ]);
     expect(organization.licenses).toEqual([{ status: 'CANCELLED', entitlementId }]);
     expect(organization.portalAccess).toEqual({ enabled: true });
-    expect(organization.auditTrail.edges.map((edge) => edge.node.eventType).sort()).toEqual(
-      [
+    const trail = organization.auditTrail.edges.map((edge) => edge.node.eventType);
+    expect(trail).toEqual(
+      expect.arrayContaining([
         'com.offboarding.entitlements.entitlement_cancelled.v1',
         'com.offboarding.entitlements.entitlement_granted.v1',
         'com.offboarding.entitlements.organization_created.v1',
+        'com.offboarding.entitlements.audit_recorded.v1',
         'com.offboarding.identity.portal_access_enabled.v1',
         'com.offboarding.provisioning.license_cancelled.v1',
         'com.offboarding.provisioning.license_issued.v1',
-      ].sort(),
+      ]),
     );
+    // One audit entry per action of the entitlements service: create, grant, cancel.
+    expect(trail.filter((type) => type === 'com.offboarding.entitlements.audit_recorded.v1')).toHaveLength(3);
     expect(organization.auditTrailIntact).toBe(true);
   });
 
@@ -143,6 +147,53 @@ describe('the offboarding slice through the gateway', () => {
 
     const listing = await graphql<{ organizations: { totalCount: number } }>(stack.graphqlUrl, `{ organizations { totalCount } }`);
     expect(listing.organizations.totalCount).toBe(1);
+  });
+
+  it('advances the clock 31 days: an unpaid entitlement is cancelled for NON_PAYMENT and its licence downstream', async () => {
+    const { createOrganization } = await graphql<{ createOrganization: { id: string } }>(
+      stack.graphqlUrl,
+      `mutation { createOrganization(input: { name: "Late Payer Ltd", type: CUSTOMER }) { id } }`,
+    );
+    const org = createOrganization.id;
+    const { grantEntitlement } = await graphql<{ grantEntitlement: { id: string } }>(
+      stack.graphqlUrl,
+      `mutation Grant($org: ID!) { grantEntitlement(input: { organizationId: $org, class: PLG, product: "Forms Pro" }) { id } }`,
+      { org },
+    );
+    const licenceOf = async () => (await view(org))?.licenses.find((licence) => licence.entitlementId === grantEntitlement.id)?.status;
+    await waitFor(async () => (await licenceOf()) === 'ACTIVE', { timeoutMs: 60_000, description: 'the licence issued' });
+
+    const { recordPaymentFailure } = await graphql<{ recordPaymentFailure: { status: string; suspensionReason: string; graceEndsAt: string } }>(
+      stack.graphqlUrl,
+      `mutation Fail($id: ID!) { recordPaymentFailure(entitlementId: $id) { status suspensionReason graceEndsAt } }`,
+      { id: grantEntitlement.id },
+    );
+    expect(recordPaymentFailure).toMatchObject({ status: 'SUSPENDED', suspensionReason: 'NON_PAYMENT' });
+
+    const { _devNow: before } = await graphql<{ _devNow: { now: string; offsetDays: number } }>(stack.graphqlUrl, `{ _devNow { now offsetDays } }`);
+    const { _devAdvanceClock: after } = await graphql<{ _devAdvanceClock: { now: string; offsetDays: number; services: { service: string; offsetMs: number }[] } }>(
+      stack.graphqlUrl,
+      `mutation { _devAdvanceClock(days: 31) { now offsetDays services { service offsetMs } } }`,
+    );
+    expect(after.offsetDays).toBe(before.offsetDays + 31);
+    expect(new Set(after.services.map((service) => service.offsetMs)).size).toBe(1);
+    expect(Date.parse(after.now)).toBeGreaterThan(Date.parse(recordPaymentFailure.graceEndsAt));
+
+    const { _devRunScheduledJobs: runs } = await graphql<{ _devRunScheduledJobs: { service: string; job: string; status: string; processed: number }[] }>(
+      stack.graphqlUrl,
+      `mutation { _devRunScheduledJobs { service job status processed } }`,
+    );
+    expect(runs.map((run) => `${run.service}:${run.job}`)).toEqual(expect.arrayContaining(['entitlements:grace-period-sweep', 'entitlements:offboarding-day-zero']));
+    expect(runs.every((run) => run.status !== 'FAILED')).toBe(true);
+
+    // The in-service scheduler may have got there first; either way it happened exactly once.
+    const { entitlement } = await graphql<{ entitlement: { status: string; cancellationReason: string; cancelledBy: string } }>(
+      stack.graphqlUrl,
+      `query E($id: ID!) { entitlement(id: $id) { status cancellationReason cancelledBy } }`,
+      { id: grantEntitlement.id },
+    );
+    expect(entitlement).toEqual({ status: 'CANCELLED', cancellationReason: 'NON_PAYMENT', cancelledBy: 'system:grace-period-sweep' });
+    await waitFor(async () => (await licenceOf()) === 'CANCELLED', { timeoutMs: 60_000, description: 'the licence cancelled downstream' });
   });
 
   it('keeps every record and every event across a restart of the whole stack, delivering nothing twice', async () => {
