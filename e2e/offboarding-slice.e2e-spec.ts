@@ -89,9 +89,11 @@ describe('the offboarding slice through the gateway', () => {
     const organization = await waitFor(
       async () => {
         const current = await view(organizationId);
-        return current?.licenses[0]?.status === 'CANCELLED' && current.auditTrail.totalCount === 6 ? current : undefined;
+        // create: organization_created, its audit entry, portal_access_enabled; grant and cancel:
+        // the entitlement event, its audit entry, the licence event, the resources event.
+        return current?.licenses[0]?.status === 'CANCELLED' && current.auditTrail.totalCount === 11 ? current : undefined;
       },
-      { timeoutMs: 60_000, description: 'licence cancelled and six audit entries' },
+      { timeoutMs: 60_000, description: 'licence cancelled and eleven audit trail entries' },
     );
     expect(organization.name).toBe('Acme GmbH');
     expect(organization.entitlements.edges.map((edge) => edge.node)).toEqual([
@@ -109,6 +111,8 @@ describe('the offboarding slice through the gateway', () => {
         'com.offboarding.identity.portal_access_enabled.v1',
         'com.offboarding.provisioning.license_cancelled.v1',
         'com.offboarding.provisioning.license_issued.v1',
+        'com.offboarding.provisioning.resources_provisioned.v1',
+        'com.offboarding.provisioning.resources_deprovisioned.v1',
       ]),
     );
     // One audit entry per action of the entitlements service: create, grant, cancel.
@@ -212,15 +216,15 @@ describe('the offboarding slice through the gateway', () => {
     const after = await waitFor(
       async () => {
         const current = await view(organizationId);
-        return current?.licenses.length === 2 && current.auditTrail.totalCount === 8 ? current : undefined;
+        return current?.licenses.length === 2 && current.auditTrail.totalCount === 15 ? current : undefined;
       },
-      { timeoutMs: 60_000, description: 'the new licence and its two audit entries' },
+      { timeoutMs: 60_000, description: 'the new licence and the four trail entries of its grant' },
     );
-    expect(after.auditTrail.edges.map((edge) => edge.node.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(after.auditTrail.edges.map((edge) => edge.node.sequence)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(after.auditTrailIntact).toBe(true);
     if (process.env.CI || kcatInstalled()) {
       const cancelled = readTopicWithKcat(stack.kafkaBrokers, 'offboarding.provisioning.v1').filter(
-        (message) => headerMap(message).ce_type === 'com.offboarding.provisioning.license_cancelled.v1',
+        (message) => headerMap(message).ce_type === 'com.offboarding.provisioning.license_cancelled.v1' && message.key === organizationId,
       );
       expect(cancelled).toHaveLength(1);
     }
