@@ -14,7 +14,8 @@ const { root, swcOptions } = require('./swc-options') as { root: string; swcOpti
 const SOURCE_DIRS = ['apps', 'libs'];
 const TEST_FILE = /\.(spec|int-spec|pg-spec|e2e-spec)\.ts$|\.d\.ts$/;
 /** Non-TypeScript files the built services read at run time, relative to the repository root. */
-export const ASSETS = ['apps/gateway/supergraph.graphql'];
+/** The production supergraph, and the one with the dev controls for a built stack outside production. */
+export const ASSETS = ['apps/gateway/supergraph.graphql', 'apps/gateway/supergraph.dev.graphql'];
 
 export interface BuildResult {
   outDir: string;

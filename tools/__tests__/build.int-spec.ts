@@ -55,9 +55,9 @@ describe('production build', () => {
   }, 60_000);
 
   it('ships the supergraph beside the gateway, which serves it', async () => {
-    expect(fs.readFileSync(path.join(result.outDir, 'apps/gateway/supergraph.graphql'), 'utf8')).toBe(
-      fs.readFileSync(path.join(root, 'apps/gateway/supergraph.graphql'), 'utf8'),
-    );
+    for (const file of ['apps/gateway/supergraph.graphql', 'apps/gateway/supergraph.dev.graphql']) {
+      expect(fs.readFileSync(path.join(result.outDir, file), 'utf8')).toBe(fs.readFileSync(path.join(root, file), 'utf8'));
+    }
     const gateway = spawn(process.execPath, [path.join(result.outDir, 'apps/gateway/src/main.js')], {
       cwd: result.outDir,
       env: { PATH: process.env.PATH, GATEWAY_PORT: '0', HOST: '127.0.0.1' },

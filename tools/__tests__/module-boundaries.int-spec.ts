@@ -43,9 +43,17 @@ describe('module boundaries', () => {
 });
 
 describe('clock rule', () => {
+  // Type-aware linting needs the file on disk, inside the TypeScript project.
   const lintAs = async (file: string, source: string) => {
-    const [result] = await new ESLint({ cwd: root }).lintText(source, { filePath: path.join(root, file) });
-    return result.messages.filter((message) => message.ruleId === 'no-restricted-syntax').map((message) => message.message);
+    const absolute = path.join(root, file);
+    fs.writeFileSync(absolute, source);
+    try {
+      const [result] = await new ESLint({ cwd: root }).lintFiles([absolute]);
+      expect(result.messages.filter((message) => message.fatal)).toEqual([]);
+      return result.messages.filter((message) => message.ruleId === 'no-restricted-syntax').map((message) => message.message);
+    } finally {
+      fs.rmSync(absolute, { force: true });
+    }
   };
 
   it('refuses new Date() and Date.now() in service code and allows them in tests', async () => {
