@@ -17,3 +17,4 @@ export * from './privacy/masking';
 export * from './nest/dev-tools.controller';
 export * from './privacy/http-masking-keys';
 export * from './auth/caller';
+export * from './auth/authorization';
