@@ -18,3 +18,4 @@ export * from './nest/dev-tools.controller';
 export * from './privacy/http-masking-keys';
 export * from './auth/caller';
 export * from './auth/authorization';
+export * from './auth/internal-token';

@@ -1,3 +1,4 @@
+import { internalAuthHeaders } from '../auth/internal-token';
 import { MaskingKeys } from './masking';
 
 export interface MaskingKeySource {
@@ -39,7 +40,7 @@ export class HttpMaskingKeys extends MaskingKeys {
     const url = `${this.config.retentionInternalUrl}/internal/masking-keys/${encodeURIComponent(maskingKeyRef)}`;
     let response: Response;
     try {
-      response = await this.fetchImpl(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.config.maskingKeyTimeoutMs) });
+      response = await this.fetchImpl(url, { headers: { accept: 'application/json', ...internalAuthHeaders() }, signal: AbortSignal.timeout(this.config.maskingKeyTimeoutMs) });
     } catch (error) {
       throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: retention service unreachable (${error instanceof Error ? error.message : String(error)})`);
     }

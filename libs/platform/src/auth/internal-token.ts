@@ -1,0 +1,43 @@
+import { timingSafeEqual } from 'node:crypto';
+import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+
+/** Header that carries the shared token on service-to-service calls (export, masking keys). */
+export const INTERNAL_TOKEN_HEADER = 'x-offboarding-internal-token';
+
+/** Outside production a fixed development token; in production INTERNAL_API_TOKEN is required. */
+const DEVELOPMENT_TOKEN = 'development-internal-token';
+
+export function internalApiToken(env: NodeJS.ProcessEnv = process.env): string {
+  const token = env.INTERNAL_API_TOKEN?.trim();
+  if (token) {
+    if (token.length < 32) throw new Error('INTERNAL_API_TOKEN must be at least 32 characters');
+    return token;
+  }
+  if (env.NODE_ENV === 'production') throw new Error('INTERNAL_API_TOKEN is required in production');
+  return DEVELOPMENT_TOKEN;
+}
+
+/** Headers for a call to another service's /internal endpoints. */
+export function internalAuthHeaders(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return { [INTERNAL_TOKEN_HEADER]: internalApiToken(env) };
+}
+
+export function isInternalToken(presented: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!presented) return false;
+  const expected = Buffer.from(internalApiToken(env));
+  const actual = Buffer.from(presented);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** Guards an HTTP controller meant for other services only. */
+@Injectable()
+export class InternalTokenGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>();
+    const header = request.headers[INTERNAL_TOKEN_HEADER];
+    if (!isInternalToken(Array.isArray(header) ? header[0] : header)) {
+      throw new UnauthorizedException(`internal endpoint: missing or wrong ${INTERNAL_TOKEN_HEADER}`);
+    }
+    return true;
+  }
+}
