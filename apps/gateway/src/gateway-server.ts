@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
 import type { Logger } from 'pino';
+import { Metrics, operationLogPlugin, REQUEST_ID_HEADER, requestIdFrom } from '@offboarding/platform';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 
@@ -39,16 +40,25 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     if (name === DEV_SUBGRAPH_NAME) return `http://127.0.0.1:${port}${DEV_SUBGRAPH_PATH}`;
     return config.subgraphUrls[name as SubgraphName] ?? url ?? '';
   };
+  const metrics = new Metrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: subgraphUrl(name, url) }),
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource({
+        url: subgraphUrl(name, url),
+        // One request id from the client through every subgraph call, for correlated logs.
+        willSendRequest: ({ request, context }) => {
+          const requestId = (context as { requestId?: string }).requestId;
+          if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+        },
+      }),
   });
   const server = new ApolloServer({
     gateway,
     csrfPrevention: true,
     introspection: config.nodeEnv !== 'production',
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metrics.apolloPlugin(), operationLogPlugin(logger)],
     logger,
   });
 
@@ -70,7 +80,24 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   app.get('/health/ready', (_req, res) => {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'stopping' });
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server));
+  app.get('/metrics', (_req, res) => {
+    metrics.render().then(
+      (body) => res.type(metrics.contentType).send(body),
+      (error: unknown) => res.status(500).send(String(error)),
+    );
+  });
+  app.use(
+    '/graphql',
+    (req, _res, next) => {
+      // Every operation gets a request id before Apollo reads the headers: the client's, or a new one.
+      req.headers[REQUEST_ID_HEADER] = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+      next();
+    },
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: ({ req }) => Promise.resolve({ requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]) }),
+    }),
+  );
 
   return {
     url: `http://localhost:${port}/graphql`,

@@ -37,6 +37,14 @@ export interface EventConsumerOptions {
    * fetch in flight, so this bounds shutdown time; idle polling once a second costs nothing.
    */
   fetchMaxWaitMs?: number;
+  /** Told about every outcome, for metrics. */
+  observer?: ConsumerObserver;
+}
+
+export type ConsumerOutcome = 'applied' | 'duplicate' | 'retried' | 'dead_lettered';
+
+export interface ConsumerObserver {
+  outcome(type: string, outcome: ConsumerOutcome): void;
 }
 
 /** Thrown out of a message being retried when the consumer stops, so its offset is not committed. */
@@ -133,13 +141,21 @@ export class EventConsumer {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const applied = await this.apply(event, handler);
-        this.logger.debug({ ...this.where(payload), type, eventId: event.id, attempt }, applied ? 'event applied' : 'duplicate event ignored');
+        this.logger.debug(
+          { ...this.where(payload), type, eventId: event.id, organizationId: event.subject, attempt },
+          applied ? 'event applied' : 'duplicate event ignored',
+        );
+        this.options.observer?.outcome(type, applied ? 'applied' : 'duplicate');
         if (applied) this.committed();
         return;
       } catch (error) {
         if (attempt >= this.retry.attempts) return this.deadLetter(payload, error, attempt);
         const delayMs = backoffDelay(attempt, this.retry);
-        this.logger.warn({ ...this.where(payload), type, eventId: event.id, attempt, delayMs, err: error }, 'event handler failed; retrying');
+        this.options.observer?.outcome(type, 'retried');
+        this.logger.warn(
+          { ...this.where(payload), type, eventId: event.id, organizationId: event.subject, attempt, delayMs, err: error },
+          'event handler failed; retrying',
+        );
         await this.pause(delayMs, payload);
       }
     }
@@ -173,8 +189,19 @@ export class EventConsumer {
       acks: -1,
       messages: [deadLetterMessage(message, { error, topic, partition, offset: message.offset, attempts })],
     });
+    const headers = message.headers ?? {};
+    const header = (name: string) => headers[name]?.toString();
+    this.options.observer?.outcome(header('ce_type') ?? 'unknown', 'dead_lettered');
     this.logger.error(
-      { ...this.where(payload), deadLetterTopic: target, attempts, error: describeError(error) },
+      {
+        ...this.where(payload),
+        deadLetterTopic: target,
+        attempts,
+        eventId: header('ce_id'),
+        type: header('ce_type'),
+        organizationId: message.key?.toString(),
+        error: describeError(error),
+      },
       'event dead-lettered',
     );
   }

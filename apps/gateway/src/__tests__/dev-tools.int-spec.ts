@@ -52,6 +52,9 @@ describe('dev controls at the gateway', () => {
         message: expect.stringMatching(/entitlements is unreachable/),
         extensions: { code: 'SERVICE_UNAVAILABLE' },
       });
+      // Both operations are counted (unnamed, failed) in the gateway's own metrics.
+      const metrics = await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+      expect(metrics).toMatch(/^graphql_operations_total\{operation="anonymous",outcome="error",service="gateway"\} 2$/m);
     } finally {
       await gateway.stop();
     }

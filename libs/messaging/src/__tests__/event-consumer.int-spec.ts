@@ -55,6 +55,7 @@ describe('EventConsumer (database + dev broker)', () => {
   const calls = new Map<string, number>();
   const failing = new Set<string>();
   let commits = 0;
+  const outcomes: string[] = [];
 
   const send = (...messages: Message[]) => producer.send({ topic: Topics.entitlements, acks: -1, messages });
   const applied = async (entitlementId: string) =>
@@ -75,6 +76,7 @@ describe('EventConsumer (database + dev broker)', () => {
       logger,
       retry: { attempts: ATTEMPTS, initialDelayMs: 50, maxDelayMs: 200 },
       onCommitted: () => (commits += 1),
+      observer: { outcome: (type, outcome) => outcomes.push(`${type.split('.')[3]}:${outcome}`) },
       handlers: {
         [GRANTED]: async (event, manager) => {
           const { entitlementId, product } = event.data;
@@ -109,6 +111,7 @@ describe('EventConsumer (database + dev broker)', () => {
     });
     const unknown: Message = toKafkaMessage({ ...event, id: randomUUID(), type: 'com.offboarding.future.thing.v9' });
     const commitsBefore = commits;
+    const outcomesBefore = outcomes.length;
 
     await send(toKafkaMessage(event), toKafkaMessage(event), unhandled, unknown, toKafkaMessage(marker));
     // Same key, same partition: once the marker is applied, everything before it was handled.
@@ -120,6 +123,7 @@ describe('EventConsumer (database + dev broker)', () => {
     const inbox = await db.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM "${db.schema}".inbox WHERE event_id = $1`, [event.id]);
     expect(inbox[0].n).toBe('1');
     expect(deadLetters.messages.filter((m) => m.headers.ce_subject === org)).toEqual([]);
+    expect(outcomes.slice(outcomesBefore)).toEqual(['entitlement_granted:applied', 'entitlement_granted:duplicate', 'entitlement_granted:applied']);
   });
 
   it('retries a failing handler, then dead-letters the event with the reason and moves on', async () => {
@@ -128,6 +132,7 @@ describe('EventConsumer (database + dev broker)', () => {
     const next = granted(org, 'next in line');
     failing.add(doomed.data.entitlementId);
     const original = toKafkaMessage(doomed);
+    const outcomesBefore = outcomes.length;
 
     await send(original, toKafkaMessage(next));
     await waitApplied(next);
@@ -148,6 +153,13 @@ describe('EventConsumer (database + dev broker)', () => {
       dlq_failed_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     expect(logger.entries.filter((e) => e.level === 'warn' && e.msg === 'event handler failed; retrying')).toHaveLength(ATTEMPTS - 1);
+    expect(outcomes.slice(outcomesBefore)).toEqual([
+      ...Array.from({ length: ATTEMPTS - 1 }, () => 'entitlement_granted:retried'),
+      'entitlement_granted:dead_lettered',
+      'entitlement_granted:applied',
+    ]);
+    const deadLettered = logger.entries.find((e) => e.msg === 'event dead-lettered' && (e.obj as { eventId?: string }).eventId === doomed.id);
+    expect(deadLettered?.obj).toMatchObject({ organizationId: org, type: doomed.type });
   });
 
   it('dead-letters a malformed message and an invalid payload at once, without calling the handler', async () => {

@@ -1,4 +1,5 @@
-import { DevToolsController, HealthController, OffsetClock, PlatformModule, SystemClock, Clock } from '..';
+import { Clock, DevToolsController, HealthController, OffsetClock, PlatformModule, SystemClock } from '..';
+import { MetricsController } from '../observability/metrics.controller';
 
 // The clock and job controls are mounted only outside production.
 describe('PlatformModule dev controls', () => {
@@ -16,7 +17,7 @@ describe('PlatformModule dev controls', () => {
 
   it('are absent in production, with the plain system clock', () => {
     const module = build('production');
-    expect(module.controllers).toEqual([HealthController]);
+    expect(module.controllers).toEqual([HealthController, MetricsController]);
     expect(clockOf(module).useValue).toBeInstanceOf(SystemClock);
     expect(clockOf(module).useValue).not.toBeInstanceOf(OffsetClock);
   });
@@ -24,7 +25,7 @@ describe('PlatformModule dev controls', () => {
   it('are present in development and test, with a shiftable clock', () => {
     for (const env of ['development', 'test']) {
       const module = build(env);
-      expect(module.controllers).toEqual([HealthController, DevToolsController]);
+      expect(module.controllers).toEqual([HealthController, MetricsController, DevToolsController]);
       expect(clockOf(module).useValue).toBeInstanceOf(OffsetClock);
     }
   });

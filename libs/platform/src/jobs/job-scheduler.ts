@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Metrics } from '../observability/metrics';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -38,6 +39,7 @@ export class JobScheduler {
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   register(job: ScheduledJob): void {
@@ -61,7 +63,10 @@ export class JobScheduler {
   async run(name: string): Promise<JobRunReport> {
     const job = this.jobs.get(name);
     if (!job) throw new Error(`unknown job "${name}"; this service runs: ${this.names().join(', ') || 'none'}`);
-    const run = this.runLocked(job);
+    const run = this.runLocked(job).then((report) => {
+      this.metrics?.schedulerRun(report.job, report.status);
+      return report;
+    });
     this.inFlight = run.catch(() => undefined);
     return run;
   }

@@ -17,6 +17,9 @@ import { HttpMaskingKeys } from '../privacy/http-masking-keys';
 import { MaskingKeys } from '../privacy/masking';
 import { Clock, OffsetClock, SystemClock } from '../time/clock';
 import { DevToolsController } from './dev-tools.controller';
+import { Metrics } from '../observability/metrics';
+import { MetricsController } from '../observability/metrics.controller';
+import { operationLogPlugin } from '../observability/operation-log';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { HealthController } from './health.controller';
 import { SERVICE_DATABASE, ServiceRuntime } from './service-runtime';
@@ -46,6 +49,7 @@ export class PlatformModule {
     const config = loadServiceConfig(options.service);
     const logger = createLogger(options.service, config.logLevel);
     const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock();
+    const metrics = new Metrics(options.service);
     return {
       module: PlatformModule,
       imports: [
@@ -57,7 +61,7 @@ export class PlatformModule {
           path: '/graphql',
           csrfPrevention: true,
           // Traces go through OpenTelemetry, not Apollo's per-request inline format.
-          plugins: [ApolloServerPluginInlineTraceDisabled()],
+          plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.apolloPlugin(), operationLogPlugin(logger)],
           introspection: config.nodeEnv !== 'production',
           includeStacktraceInErrorResponses: false,
           formatError: createGraphQLErrorFormatter(logger),
@@ -65,7 +69,10 @@ export class PlatformModule {
         }),
       ],
       // The clock and job controls exist only outside production.
-      controllers: config.nodeEnv === 'production' ? [HealthController] : [HealthController, DevToolsController],
+      controllers:
+        config.nodeEnv === 'production'
+          ? [HealthController, MetricsController]
+          : [HealthController, MetricsController, DevToolsController],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: SERVICE_CONFIG, useValue: config },
@@ -84,6 +91,7 @@ export class PlatformModule {
         },
         { provide: DataSource, useFactory: (db: ServiceDatabase) => db.dataSource, inject: [SERVICE_DATABASE] },
         { provide: Clock, useValue: clock },
+        { provide: Metrics, useValue: metrics },
         JobScheduler,
         { provide: MaskingKeys, useValue: new HttpMaskingKeys() },
         { provide: Outbox, useValue: new Outbox(options.service, () => clock.now()) },
@@ -107,6 +115,7 @@ export class PlatformModule {
         ServiceRuntime,
         JobScheduler,
         MaskingKeys,
+        Metrics,
       ],
     };
   }

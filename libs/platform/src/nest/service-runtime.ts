@@ -6,6 +6,7 @@ import type { ServiceDatabase } from '@offboarding/persistence';
 import { deadLetterTopic, Topics } from '@offboarding/contracts';
 import type { ServiceConfig } from '../config/service-config';
 import { JobScheduler } from '../jobs/job-scheduler';
+import { Metrics } from '../observability/metrics';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
 
@@ -30,10 +31,62 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly registry: EventHandlerRegistry,
     private readonly scheduler: JobScheduler,
+    private readonly metrics: Metrics,
   ) {
     this.kafka = createKafka({ clientId: `offboarding-${config.service}`, brokers: config.kafkaBrokers, logger });
     this.producer = createOutboxProducer(this.kafka);
     this.relay = new OutboxRelay({ dataSource: database.dataSource, producer: this.producer, logger });
+    this.registerGauges();
+  }
+
+  private registerGauges(): void {
+    const schema = this.database.schema;
+    const outbox = async () => {
+      if (!this.database.dataSource.isInitialized) return null;
+      const [row] = await this.database.dataSource.query<{ backlog: string; oldest: string | null }[]>(
+        `SELECT count(*) AS backlog, extract(epoch FROM now() - min(created_at)) AS oldest FROM "${schema}".outbox WHERE sent_at IS NULL`,
+      );
+      return row ?? null;
+    };
+    this.metrics.gauge('offboarding_outbox_backlog', 'Events written to the outbox and not yet published.', async () => {
+      const row = await outbox();
+      return row ? Number(row.backlog) : null;
+    });
+    this.metrics.gauge('offboarding_outbox_oldest_age_seconds', 'Age of the oldest unpublished outbox event (0 when none).', async () => {
+      const row = await outbox();
+      return row ? Number(row.oldest ?? 0) : null;
+    });
+    this.metrics.gauge('offboarding_consumer_lag', "Messages on the consumed topics not yet committed by this service's group.", () => this.consumerLag());
+  }
+
+  private lagCache: { at: number; value: number } | null = null;
+
+  /** Committed offsets against the partitions' ends, summed; cached for 10 s so scrapes stay cheap. */
+  private async consumerLag(): Promise<number | null> {
+    if (!this.started || !this.messagingEnabled || process.env.SERVICE_MODE === 'job') return null;
+    const topics = this.registry.topics(this.config.service);
+    if (topics.length === 0) return 0;
+    const now = performance.now();
+    if (this.lagCache && now - this.lagCache.at < 10_000) return this.lagCache.value;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const groupId = `offboarding.${this.config.service}`;
+      let lag = 0;
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      for (const { topic, partitions } of committed) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const end of ends) {
+          const done = partitions.find((partition) => partition.partition === end.partition);
+          const position = done && Number(done.offset) >= 0 ? Number(done.offset) : Number(end.low);
+          lag += Math.max(0, Number(end.high) - position);
+        }
+      }
+      this.lagCache = { at: now, value: lag };
+      return lag;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   get messagingEnabled(): boolean {
@@ -58,6 +111,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
         topics,
         handlers: this.registry.all(),
         logger: this.logger,
+        observer: this.metrics,
         onCommitted: () => this.relay.wake(),
       });
       await this.consumer.start();

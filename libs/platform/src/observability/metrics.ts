@@ -1,0 +1,106 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ConsumerObserver, ConsumerOutcome } from '@offboarding/messaging';
+
+/** Label value for operations without a name; names are bounded so labels stay few. */
+export function operationLabel(name: string | null | undefined): string {
+  if (!name) return 'anonymous';
+  return /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'invalid';
+}
+
+/**
+ * One process's Prometheus metrics (`GET /metrics`): GraphQL operations, the outbox backlog
+ * and its oldest event's age, consumer lag, handler outcomes (retries, dead letters) and
+ * scheduler runs, plus Node's process metrics. Gauges that need a query are read on scrape.
+ */
+export class Metrics implements ConsumerObserver {
+  readonly registry = new Registry();
+  private readonly operations: Counter<'operation' | 'outcome'>;
+  private readonly duration: Histogram<'operation'>;
+  private readonly consumed: Counter<'type' | 'outcome'>;
+  private readonly deadLetters: Counter;
+  private readonly schedulerRuns: Counter<'job' | 'status'>;
+
+  constructor(readonly component: string) {
+    this.registry.setDefaultLabels({ service: component });
+    collectDefaultMetrics({ register: this.registry });
+    this.operations = new Counter({
+      name: 'graphql_operations_total',
+      help: 'GraphQL operations handled, by operation name and outcome (ok or error).',
+      labelNames: ['operation', 'outcome'],
+      registers: [this.registry],
+    });
+    this.duration = new Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'GraphQL operation latency, by operation name.',
+      labelNames: ['operation'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.consumed = new Counter({
+      name: 'offboarding_consumer_events_total',
+      help: 'Consumed events by type and outcome: applied, duplicate (inbox), retried, dead_lettered.',
+      labelNames: ['type', 'outcome'],
+      registers: [this.registry],
+    });
+    this.deadLetters = new Counter({
+      name: 'offboarding_dead_letters_total',
+      help: 'Messages parked on the dead-letter topic.',
+      registers: [this.registry],
+    });
+    this.schedulerRuns = new Counter({
+      name: 'offboarding_scheduler_runs_total',
+      help: 'Scheduled job runs by job and status (COMPLETED, SKIPPED_LOCKED, FAILED).',
+      labelNames: ['job', 'status'],
+      registers: [this.registry],
+    });
+  }
+
+  /** An Apollo Server plugin counting and timing every operation. */
+  apolloPlugin(): ApolloServerPlugin {
+    return {
+      requestDidStart: () => {
+        const started = performance.now();
+        return Promise.resolve({
+          willSendResponse: (context) => {
+            const operation = operationLabel(context.operationName);
+            const failed = (context.errors?.length ?? 0) > 0 || (context.response.body.kind === 'single' && (context.response.body.singleResult.errors?.length ?? 0) > 0);
+            this.operations.inc({ operation, outcome: failed ? 'error' : 'ok' });
+            this.duration.observe({ operation }, (performance.now() - started) / 1000);
+            return Promise.resolve();
+          },
+        });
+      },
+    };
+  }
+
+  outcome(type: string, outcome: ConsumerOutcome): void {
+    this.consumed.inc({ type, outcome });
+    if (outcome === 'dead_lettered') this.deadLetters.inc();
+  }
+
+  schedulerRun(job: string, status: string): void {
+    this.schedulerRuns.inc({ job, status });
+  }
+
+  /** A gauge whose value is read when Prometheus scrapes. */
+  gauge(name: string, help: string, read: () => Promise<number | null>): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        const value = await read().catch(() => null);
+        if (value !== null) this.set(value);
+      },
+    });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
