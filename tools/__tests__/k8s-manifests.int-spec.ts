@@ -387,9 +387,13 @@ describeWithKubectl('Kubernetes manifests', () => {
         const policy = policies.find((candidate) => candidate.spec.podSelector.matchLabels?.[NAME] === subgraph);
         expect(policy?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
         const ingress = policy!.spec.ingress ?? [];
-        expect(ingress.flatMap((rule) => rule.from ?? [{}])).toEqual([{ podSelector: { matchLabels: { [NAME]: 'gateway', [COMPONENT]: 'server' } } }]);
+        // The gateway calls the subgraph; Prometheus (the monitoring namespace) scrapes /metrics.
+        expect(ingress.flatMap((rule) => rule.from ?? [{}])).toEqual([
+          { podSelector: { matchLabels: { [NAME]: 'gateway', [COMPONENT]: 'server' } } },
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+        ]);
         const ports = (find('Service', subgraph).spec?.ports as { port: number }[]).map((port) => port.port);
-        expect(ingress.flatMap((rule) => rule.ports ?? []).map((port) => port.port)).toEqual(ports);
+        for (const rule of ingress) expect((rule.ports ?? []).map((port) => port.port)).toEqual(ports);
         const egressPorts = (policy!.spec.egress ?? []).flatMap((rule) => (rule.ports ?? [{ port: 'any' }]).map((port) => port.port));
         expect([...new Set(egressPorts)].sort()).toEqual([53, 5432, 9092].sort());
       }
