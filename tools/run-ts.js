@@ -16,4 +16,5 @@ const child = spawn(process.execPath, ['--enable-source-maps', '-r', path.join(r
   env: process.env,
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// A child killed by a signal exits the shell way, 128 + the signal's number.
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] ?? 0) : 0)));

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Kafka, Producer } from 'kafkajs';
 import { createKafka, createOutboxProducer, EventConsumer, OutboxRelay } from '@offboarding/messaging';
@@ -18,12 +18,13 @@ export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
  * (committing offsets), the relay finishes its round and disconnects, the database closes last.
  */
 @Injectable()
-export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly kafka: Kafka;
   readonly producer: Producer;
   readonly relay: OutboxRelay;
   private consumer: EventConsumer | null = null;
   private started = false;
+  private stopping = false;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -161,9 +162,24 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     return total;
   }
 
+  /**
+   * First step of a graceful stop (SIGTERM): readiness turns 503 so the load balancer stops
+   * sending, and the server keeps answering for SHUTDOWN_DRAIN_MS (default 0; set it a little
+   * above the readiness probe period in Kubernetes) before it stops accepting. Requests in flight
+   * then finish, the consumer commits, the outbox relay flushes, and the database closes last.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    const drainMs = Number(process.env.SHUTDOWN_DRAIN_MS ?? 0);
+    if (drainMs > 0) {
+      this.logger.info({ drainMs }, 'draining before shutdown');
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+    }
+  }
+
   /** Ready when the database answers and, with messaging on, the producer and consumer run. */
   async isReady(): Promise<boolean> {
-    if (!this.database.dataSource.isInitialized) return false;
+    if (this.stopping || !this.database.dataSource.isInitialized) return false;
     try {
       await this.database.dataSource.query('SELECT 1');
     } catch {
@@ -177,6 +193,9 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
       // Scheduled work first: its transactions commit or roll back while the database is open.
       await this.scheduler.stop();
       await this.consumer?.stop();
+      // Publish what the last requests and events wrote, then stop; whatever a failing broker
+      // leaves behind stays in the outbox for the next start.
+      await this.flushOutbox(100).catch((error: unknown) => this.logger.warn({ err: error }, 'outbox not flushed; it is sent on the next start'));
       // The relay owns its producer's connection and disconnects it after its last round.
       await this.relay.stop();
     } finally {
