@@ -15,7 +15,8 @@ const SHARED_LIBS = ['contracts', 'messaging', 'persistence', 'platform'];
 const APP_LIBS: Record<string, string[]> = { provisioning: ['storage'] };
 
 function sourcesOf(app: string): string[] {
-  const dirs = app === 'gateway' ? ['apps/gateway/src'] : [`apps/${app}/src`, ...[...SHARED_LIBS, ...(APP_LIBS[app] ?? [])].map((lib) => `libs/${lib}/src`)];
+  // The gateway uses the platform's tracing and nothing else of the shared libraries' configuration.
+  const dirs = app === 'gateway' ? ['apps/gateway/src', 'libs/platform/src/observability'] : [`apps/${app}/src`, ...[...SHARED_LIBS, ...(APP_LIBS[app] ?? [])].map((lib) => `libs/${lib}/src`)];
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

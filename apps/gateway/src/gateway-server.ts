@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
 import type { Logger } from 'pino';
-import { Metrics, operationLogPlugin, REQUEST_ID_HEADER, requestIdFrom } from '@offboarding/platform';
+import { injectTraceContext, Metrics, operationLogPlugin, REQUEST_ID_HEADER, requestIdFrom, tracingMiddleware } from '@offboarding/platform';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 
@@ -49,7 +49,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         // One request id from the client through every subgraph call, for correlated logs.
         willSendRequest: ({ request, context }) => {
           const requestId = (context as { requestId?: string }).requestId;
-          if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+          if (request.http) {
+            if (requestId) request.http.headers.set(REQUEST_ID_HEADER, requestId);
+            injectTraceContext(request.http.headers);
+          }
         },
       }),
   });
@@ -86,6 +89,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       (error: unknown) => res.status(500).send(String(error)),
     );
   });
+  app.use(tracingMiddleware('gateway'));
   app.use(
     '/graphql',
     (req, _res, next) => {

@@ -1,21 +1,25 @@
-import { createLogger } from '@offboarding/platform';
+import { createLogger, initTracing, shutdownTracing } from '@offboarding/platform';
 import { loadGatewayConfig } from './gateway-config';
 import { startGateway } from './gateway-server';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const logger = createLogger('gateway', config.logLevel);
+  initTracing('gateway');
   const gateway = await startGateway(config, logger);
   logger.info({ url: gateway.url }, 'gateway ready');
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    gateway.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    gateway
+      .stop()
+      .then(() => shutdownTracing())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

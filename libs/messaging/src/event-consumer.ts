@@ -1,3 +1,4 @@
+import { inConsumerSpan } from './tracing';
 import { Partitioners, type Consumer, type EachMessagePayload, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, isEventType, type EventType, type ServiceName } from '@offboarding/contracts';
@@ -140,7 +141,7 @@ export class EventConsumer {
 
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const applied = await this.apply(event, handler);
+        const applied = await inConsumerSpan(event, () => this.apply(event, handler));
         this.logger.debug(
           { ...this.where(payload), type, eventId: event.id, organizationId: event.subject, attempt },
           applied ? 'event applied' : 'duplicate event ignored',

@@ -10,3 +10,4 @@ export * from './inbox';
 export * from './event-consumer';
 export * from './dead-letters';
 export * from './messaging.migration';
+export * from './tracing';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { activeTraceparent } from './tracing';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import {
@@ -77,6 +78,8 @@ export class Outbox {
     if (options.traceparent !== undefined && !isTraceparent(options.traceparent)) {
       throw new Error(`traceparent "${options.traceparent}" is not W3C trace context`);
     }
+    // Unless told otherwise, the event continues the trace of the work that writes it.
+    const traceparent = options.traceparent ?? activeTraceparent();
     const envelope: EventEnvelope<T> = {
       id: randomUUID(),
       type,
@@ -86,7 +89,7 @@ export class Outbox {
       specversion: '1.0',
       data: payload,
     };
-    if (options.traceparent !== undefined) envelope.traceparent = options.traceparent;
+    if (traceparent !== undefined && isTraceparent(traceparent)) envelope.traceparent = traceparent;
     return envelope;
   }
 }

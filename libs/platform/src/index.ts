@@ -21,3 +21,4 @@ export * from './auth/authorization';
 export * from './auth/internal-token';
 export * from './observability/metrics';
 export * from './observability/operation-log';
+export * from './observability/tracing';

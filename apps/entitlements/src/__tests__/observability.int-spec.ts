@@ -1,11 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { DataSource } from 'typeorm';
+import { initTracing, tracingMiddleware } from '@offboarding/platform';
 
 /**
  * The service as it runs (in-memory database, messaging off): GraphQL operations, the outbox
  * backlog and scheduler runs show in the Prometheus metrics at /metrics.
  */
-describe('entitlements metrics', () => {
+describe('entitlements metrics and traces', () => {
+  const spans = new InMemorySpanExporter();
   let app: INestApplication;
   let baseUrl: string;
   const saved = { ...process.env };
@@ -34,8 +38,11 @@ describe('entitlements metrics', () => {
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
     });
+    // Before the app module loads: the platform keeps the first tracer provider of the process.
+    initTracing('entitlements', { spanProcessors: [new SimpleSpanProcessor(spans)] });
     const { AppModule } = await import('../app.module');
     app = await NestFactory.create(AppModule, { logger: false });
+    app.use(tracingMiddleware('entitlements'));
     await app.listen(0, '127.0.0.1');
     baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
@@ -73,5 +80,21 @@ describe('entitlements metrics', () => {
     for (const job of ['grace-period-sweep', 'offboarding-day-zero', 'organization-purge']) {
       expect(sample(text, `offboarding_scheduler_runs_total{job="${job}",status="COMPLETED",service="entitlements"}`)).toBe(1);
     }
+  });
+
+  it("continues the caller's trace and stamps it on the events the request writes", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const created = (await graphql(`mutation Traced { createOrganization(input: { name: "Traced", type: CUSTOMER }) { id } }`, {
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    })) as { data: { createOrganization: { id: string } } };
+    const id = created.data.createOrganization.id;
+
+    const server = spans.getFinishedSpans().find((span) => span.spanContext().traceId === traceId && span.name === 'POST /graphql');
+    expect(server?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    const rows = await app
+      .get(DataSource)
+      .query<{ type: string; headers: Record<string, string> }[]>(`SELECT type, headers FROM entitlements.outbox WHERE message_key = $1 ORDER BY seq`, [id]);
+    expect(rows.map((row) => row.type)).toEqual(['com.offboarding.entitlements.organization_created.v1', 'com.offboarding.entitlements.audit_recorded.v1']);
+    for (const row of rows) expect(row.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-${server!.spanContext().spanId}-01$`));
   });
 });

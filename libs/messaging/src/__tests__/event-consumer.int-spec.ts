@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { deadLetterTopic, eventSource, Topics, type EventPayload } from '@offboarding/contracts';
@@ -56,6 +58,7 @@ describe('EventConsumer (database + dev broker)', () => {
   const failing = new Set<string>();
   let commits = 0;
   const outcomes: string[] = [];
+  const handledInTrace = new Map<string, string | undefined>();
 
   const send = (...messages: Message[]) => producer.send({ topic: Topics.entitlements, acks: -1, messages });
   const applied = async (entitlementId: string) =>
@@ -64,6 +67,8 @@ describe('EventConsumer (database + dev broker)', () => {
     waitFor(async () => (await applied(event.data.entitlementId)) > 0, { timeoutMs: 20_000, description: `${event.data.product} to be applied` });
 
   beforeAll(async () => {
+    // A tracer provider with the async context manager, as every service registers at start.
+    new NodeTracerProvider().register();
     [db, broker] = await Promise.all([openTestDatabase('consumer', [CreateLicenses1732000000002]), startDevBroker({ port: 0 })]);
     kafka = testKafka(broker.brokers, logger);
     producer = kafka.producer();
@@ -80,6 +85,7 @@ describe('EventConsumer (database + dev broker)', () => {
       handlers: {
         [GRANTED]: async (event, manager) => {
           const { entitlementId, product } = event.data;
+          handledInTrace.set(entitlementId, trace.getActiveSpan()?.spanContext().traceId);
           calls.set(entitlementId, (calls.get(entitlementId) ?? 0) + 1);
           await manager.query(`INSERT INTO "${db.schema}".licenses (entitlement_id, product) VALUES ($1, $2)`, [entitlementId, product]);
           // After the insert, so a failure also proves the handler's writes roll back.
@@ -124,6 +130,14 @@ describe('EventConsumer (database + dev broker)', () => {
     expect(inbox[0].n).toBe('1');
     expect(deadLetters.messages.filter((m) => m.headers.ce_subject === org)).toEqual([]);
     expect(outcomes.slice(outcomesBefore)).toEqual(['entitlement_granted:applied', 'entitlement_granted:duplicate', 'entitlement_granted:applied']);
+  });
+
+  it("handles an event inside the producer's trace", async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const event = { ...granted(randomUUID(), 'traced'), traceparent: `00-${traceId}-b7ad6b7169203331-01` };
+    await send(toKafkaMessage(event));
+    await waitApplied(event);
+    expect(handledInTrace.get(event.data.entitlementId)).toBe(traceId);
   });
 
   it('retries a failing handler, then dead-letters the event with the reason and moves on', async () => {

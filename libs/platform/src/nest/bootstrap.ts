@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/service-config';
 import { NestPinoLogger } from './nest-logger';
 import { JobScheduler } from '../jobs/job-scheduler';
+import { shutdownTracing, tracingMiddleware } from '../observability/tracing';
 import { ServiceRuntime } from './service-runtime';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
 
@@ -29,6 +30,8 @@ export async function bootstrapSubgraph(appModule: Type<unknown>): Promise<INest
   const config = app.get<ServiceConfig>(SERVICE_CONFIG);
   app.useLogger(new NestPinoLogger(logger));
   stopOnSignals(app, logger);
+  // Every request runs in a server span that continues the caller's trace.
+  app.use(tracingMiddleware(config.service));
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, graphql: `http://localhost:${config.port}/graphql` }, 'subgraph ready');
   return app;
@@ -48,13 +51,16 @@ function stopOnSignals(app: INestApplication, logger: Logger): void {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => shutdownTracing())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -20,6 +20,7 @@ import { DevToolsController } from './dev-tools.controller';
 import { Metrics } from '../observability/metrics';
 import { MetricsController } from '../observability/metrics.controller';
 import { operationLogPlugin } from '../observability/operation-log';
+import { initTracing } from '../observability/tracing';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { HealthController } from './health.controller';
 import { SERVICE_DATABASE, ServiceRuntime } from './service-runtime';
@@ -48,6 +49,7 @@ export class PlatformModule {
   static forSubgraph(options: SubgraphModuleOptions): DynamicModule {
     const config = loadServiceConfig(options.service);
     const logger = createLogger(options.service, config.logLevel);
+    initTracing(options.service);
     const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock();
     const metrics = new Metrics(options.service);
     return {
