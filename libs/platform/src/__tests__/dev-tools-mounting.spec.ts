@@ -4,16 +4,28 @@ import { MetricsController } from '../observability/metrics.controller';
 // The clock and job controls are mounted only outside production.
 describe('PlatformModule dev controls', () => {
   const build = (nodeEnv: string) => {
-    const previous = process.env.NODE_ENV;
+    const previous = { ...process.env };
     process.env.NODE_ENV = nodeEnv;
+    process.env.INTERNAL_API_TOKEN = 'a-token-long-enough-for-production-0123456789';
     try {
       return PlatformModule.forSubgraph({ service: 'identity', entities: [], migrations: [] });
     } finally {
-      process.env.NODE_ENV = previous;
+      process.env = previous;
     }
   };
   const clockOf = (module: ReturnType<typeof build>) =>
     (module.providers ?? []).find((provider) => typeof provider === 'object' && 'provide' in provider && provider.provide === Clock) as { useValue: Clock };
+
+  it('refuse to start in production without the internal token', () => {
+    const previous = { ...process.env };
+    Object.assign(process.env, { NODE_ENV: 'production' });
+    delete process.env.INTERNAL_API_TOKEN;
+    try {
+      expect(() => PlatformModule.forSubgraph({ service: 'identity', entities: [], migrations: [] })).toThrow(/INTERNAL_API_TOKEN is required in production/);
+    } finally {
+      process.env = previous;
+    }
+  });
 
   it('are absent in production, with the plain system clock', () => {
     const module = build('production');

@@ -49,6 +49,18 @@ describe('service configuration', () => {
 
   it('fails fast naming every bad variable', () => {
     expect(() => loadServiceConfig('retention', { PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    for (const [name, value] of [
+      ['SCHEDULER_INTERVAL_MS', 'soon'],
+      ['SHUTDOWN_DRAIN_MS', '-1'],
+      ['MESSAGING_ENABLED', 'yes'],
+      ['KAFKA_TOPIC_PARTITIONS', '0'],
+      ['RETENTION_INTERNAL_URL', 'retention:4004'],
+      ['INTERNAL_API_TOKEN', 'short'],
+      ['OTEL_TRACES_EXPORTER', 'jaeger'],
+    ]) {
+      expect(() => loadServiceConfig('identity', { [name]: value })).toThrow(new RegExp(`invalid configuration for identity: ${name}:`));
+    }
+
     expect(() => loadServiceConfig('retention', { PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT.*LOG_LEVEL|LOG_LEVEL.*PORT/);
   });
 });

@@ -19,6 +19,19 @@ const baseSchema = z.object({
     .min(1)
     .default('localhost:9092')
     .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
+  // Read where they are used; validated here so a typo stops the start with the variable's name.
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).optional(),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  MESSAGING_ENABLED: z.enum(['true', 'false']).optional(),
+  DB_MIGRATE_ON_START: z.enum(['true', 'false']).optional(),
+  KAFKA_CREATE_TOPICS: z.enum(['true', 'false']).optional(),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).optional(),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).optional(),
+  MASKING_KEY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
+  RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  INTERNAL_API_TOKEN: z.string().min(32).optional(),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 export interface ServiceConfig {

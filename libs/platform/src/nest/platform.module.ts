@@ -21,6 +21,7 @@ import { Metrics } from '../observability/metrics';
 import { MetricsController } from '../observability/metrics.controller';
 import { operationLogPlugin } from '../observability/operation-log';
 import { initTracing } from '../observability/tracing';
+import { internalApiToken } from '../auth/internal-token';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { HealthController } from './health.controller';
 import { SERVICE_DATABASE, ServiceRuntime } from './service-runtime';
@@ -50,6 +51,8 @@ export class PlatformModule {
     const config = loadServiceConfig(options.service);
     const logger = createLogger(options.service, config.logLevel);
     initTracing(options.service);
+    // Fails the start in production without INTERNAL_API_TOKEN, naming it.
+    if (config.nodeEnv === 'production' && process.env.SCHEMA_ONLY !== 'true') internalApiToken();
     const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock();
     const metrics = new Metrics(options.service);
     return {
