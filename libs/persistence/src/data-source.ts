@@ -6,6 +6,17 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 type EntityList = MixedList<string | (new (...args: never[]) => unknown) | EntitySchema>;
 type MigrationList = MixedList<string | (new (...args: never[]) => unknown)>;
 
+const embeddedSources = new WeakSet<DataSource>();
+
+/**
+ * Whether a data source talks to an in-process PGlite. There every connection shares one
+ * single-user engine: statements of concurrent connections must not interleave, so callers that
+ * would open a second connection (advisory locks) use in-process exclusion instead.
+ */
+export function isEmbeddedDataSource(dataSource: DataSource): boolean {
+  return embeddedSources.has(dataSource);
+}
+
 export interface ServiceDatabaseOptions {
   /** The owning service; also the default PostgreSQL schema name. */
   service: string;
@@ -51,6 +62,7 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
     poolSize: options.poolSize ?? (target.kind === 'embedded' ? 1 : 10),
     applicationName: `offboarding-${options.service}`,
   });
+  if (embedded) embeddedSources.add(dataSource);
   try {
     await dataSource.initialize();
     await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);

@@ -3,6 +3,7 @@ import { Metrics } from '../observability/metrics';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { isEmbeddedDataSource } from '@offboarding/persistence';
 import type { ServiceConfig } from '../config/service-config';
 import { LOGGER, SERVICE_CONFIG } from '../nest/tokens';
 import { Clock } from '../time/clock';
@@ -30,6 +31,8 @@ export interface JobRunReport {
 @Injectable()
 export class JobScheduler {
   private readonly jobs = new Map<string, ScheduledJob>();
+  /** Jobs running in this process: the only exclusion an embedded (single-process) database needs. */
+  private readonly running = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<unknown> = Promise.resolve();
   private stopping = false;
@@ -84,6 +87,17 @@ export class JobScheduler {
       error,
     });
 
+    if (isEmbeddedDataSource(this.dataSource)) {
+      // PGlite serves this process alone; a second connection for the lock would interleave
+      // statements with the pool's on the single engine.
+      if (this.running.has(job.name)) return report('SKIPPED_LOCKED', 0, null);
+      this.running.add(job.name);
+      try {
+        return await this.execute(job, startedAt, report);
+      } finally {
+        this.running.delete(job.name);
+      }
+    }
     const lock = new Client({ connectionString: this.connectionUrl(), application_name: `offboarding-${this.config.service}-job-lock` });
     await lock.connect();
     try {
@@ -94,19 +108,29 @@ export class JobScheduler {
         return report('SKIPPED_LOCKED', 0, null);
       }
       try {
-        const result = await job.run({ now: startedAt, logger: this.logger.child({ job: job.name }) });
-        const done = report('COMPLETED', result.processed, null);
-        this.logger.info({ job: job.name, processed: done.processed, durationMs: done.durationMs }, 'job completed');
-        return done;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.logger.error({ job: job.name, err: error }, 'job failed');
-        return report('FAILED', 0, message);
+        return await this.execute(job, startedAt, report);
       } finally {
         await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
       }
     } finally {
       await lock.end();
+    }
+  }
+
+  private async execute(
+    job: ScheduledJob,
+    startedAt: Date,
+    report: (status: JobRunStatus, processed: number, error: string | null) => JobRunReport,
+  ): Promise<JobRunReport> {
+    try {
+      const result = await job.run({ now: startedAt, logger: this.logger.child({ job: job.name }) });
+      const done = report('COMPLETED', result.processed, null);
+      this.logger.info({ job: job.name, processed: done.processed, durationMs: done.durationMs }, 'job completed');
+      return done;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error({ job: job.name, err: error }, 'job failed');
+      return report('FAILED', 0, message);
     }
   }
 

@@ -1,0 +1,81 @@
+import * as path from 'node:path';
+import { startDevBroker, type DevBroker } from '@offboarding/dev-broker';
+import {
+  type BenchContext,
+  benchDatabase,
+  machine,
+  openBenchDatabase,
+  printTable,
+  type RoundResult,
+  type Scenario,
+  type ScenarioReport,
+  summarize,
+  writeResults,
+} from './harness';
+import { inboxScenario } from './scenarios/inbox';
+import { maskingScenario } from './scenarios/masking';
+import { purgeScenario } from './scenarios/purge';
+
+// `npm run bench`: every scenario against its baseline in this process, interleaved, on real
+// PostgreSQL when BENCH_DATABASE_URL is given (else PGlite) and the development broker unless
+// KAFKA_BROKERS names one. BENCH_SCALE (default 1) shrinks or grows the data; BENCH_ROUNDS
+// (default 3) sets how many interleaved rounds each scenario runs; BENCH_ONLY picks scenarios
+// by name. Writes bench/results.json.
+
+const SCENARIOS: Scenario[] = [inboxScenario, maskingScenario, purgeScenario];
+
+async function main(): Promise<void> {
+  const scale = Number(process.env.BENCH_SCALE ?? 1);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  if (!(scale > 0) || !Number.isInteger(rounds) || rounds < 1) throw new Error('BENCH_SCALE must be > 0 and BENCH_ROUNDS a whole number ≥ 1');
+  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim().toLowerCase());
+  const database = benchDatabase();
+  let broker: DevBroker | null = null;
+  const kafkaBrokers = process.env.KAFKA_BROKERS || (broker = await startDevBroker({ port: 0 })).brokers;
+
+  process.stdout.write(
+    `benchmarks: scale ${scale}, ${rounds} rounds each, database ${database.kind === 'postgres' ? `PostgreSQL (${new URL(database.url).host})` : 'PGlite (embedded)'}, Kafka ${process.env.KAFKA_BROKERS ? kafkaBrokers : 'development broker'}\n`,
+  );
+  const context: BenchContext = {
+    scale,
+    database,
+    kafkaBrokers,
+    openDatabase: (service, options) => openBenchDatabase(database, service, options),
+  };
+  const reports: ScenarioReport[] = [];
+  const failures: string[] = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      if (only && !only.some((name) => scenario.name.toLowerCase().includes(name))) continue;
+      const described = scenario.describe(scale);
+      process.stdout.write(`\n${scenario.name}\n  ours:     ${described.ours}\n  baseline: ${described.baseline}\n`);
+      const results: RoundResult[] = [];
+      try {
+        for (let round = 0; round < rounds; round += 1) {
+          const result = await scenario.round(context, round);
+          results.push(result);
+          process.stdout.write(`  round ${round + 1}: ${JSON.stringify(result)}\n`);
+        }
+        reports.push(summarize(results, scenario));
+      } catch (error) {
+        failures.push(`${scenario.name}: ${error instanceof Error ? error.message : String(error)}`);
+        process.stdout.write(`  failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      }
+    }
+  } finally {
+    await broker?.close();
+  }
+
+  process.stdout.write('\n');
+  printTable(reports);
+  const file = path.join(__dirname, 'results.json');
+  writeResults(file, { at: new Date().toISOString(), machine: machine(), scale, rounds, database: database.kind, reports, failures });
+  process.stdout.write(`\nwritten: ${path.relative(process.cwd(), file)}\n`);
+  for (const failure of failures) process.stderr.write(`scenario failed: ${failure}\n`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
