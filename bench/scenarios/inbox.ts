@@ -13,7 +13,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 export const inboxScenario: Scenario = {
   name: 'idempotent consumption (inbox)',
   describe: (scale) => ({
-    ours: `EventConsumer applying ${Math.round(EVENTS * scale)} events: decode, validate, inbox insert and handler in one transaction`,
+    ours: `steady-state rate (first to last event applied) of the EventConsumer applying ${Math.round(EVENTS * scale)} events: decode, validate, inbox insert and handler in one transaction`,
     baseline: 'kafkajs consumer on the same topic running the same handler in a transaction, without the inbox',
   }),
   target: { min: 0.8 },
@@ -62,6 +62,7 @@ export const inboxScenario: Scenario = {
 
       const ours = async () => {
         let committed = 0;
+        let first = 0;
         let done!: () => void;
         const finished = new Promise<void>((resolve) => (done = resolve));
         const consumer = new EventConsumer({
@@ -74,23 +75,24 @@ export const inboxScenario: Scenario = {
           handlers: { [TYPE]: (event, manager) => apply(manager, event.data, 'ours').then(() => undefined) },
           onCommitted: () => {
             committed += 1;
+            if (committed === 1) first = performance.now();
             if (committed === count) done();
           },
         });
-        const started = performance.now();
         await consumer.start();
         await finished;
-        const ms = performance.now() - started;
+        // Steady state: from the first event applied to the last, without joining the group.
+        const ms = performance.now() - first;
         await consumer.stop();
         check((await appliedBy('ours')) === count, `all ${count} events applied once by the EventConsumer`);
-        return { throughput: { unit: 'events/s', value: (count / ms) * 1000 } };
+        return { throughput: { unit: 'events/s', value: ((count - 1) / ms) * 1000 } };
       };
       const baseline = async () => {
         let applied = 0;
+        let first = 0;
         let done!: () => void;
         const finished = new Promise<void>((resolve) => (done = resolve));
         const consumer = kafka.consumer({ groupId: `bench-baseline-${randomUUID()}`, maxWaitTimeInMs: 1000 });
-        const started = performance.now();
         await consumer.connect();
         await consumer.subscribe({ topics: [topic], fromBeginning: true });
         await consumer.run({
@@ -98,14 +100,15 @@ export const inboxScenario: Scenario = {
             const data = (JSON.parse(message.value!.toString()) as { entitlementId: string; product: string });
             await db.dataSource.transaction((manager) => apply(manager, data, 'baseline'));
             applied += 1;
+            if (applied === 1) first = performance.now();
             if (applied === count) done();
           },
         });
         await finished;
-        const ms = performance.now() - started;
+        const ms = performance.now() - first;
         await consumer.disconnect();
         check((await appliedBy('baseline')) === count, `all ${count} events applied by the plain consumer`);
-        return { throughput: { unit: 'events/s', value: (count / ms) * 1000 } };
+        return { throughput: { unit: 'events/s', value: ((count - 1) / ms) * 1000 } };
       };
       if (index % 2 === 0) {
         const o = await ours();
