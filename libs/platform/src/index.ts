@@ -19,3 +19,4 @@ export * from './privacy/http-masking-keys';
 export * from './auth/caller';
 export * from './auth/authorization';
 export * from './auth/internal-token';
+export * from './export';
