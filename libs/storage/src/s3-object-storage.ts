@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ObjectNotFoundError, ObjectStorage, type ObjectInfo, type StoredObject } from './object-storage';
 import { EMPTY_PAYLOAD_SHA256, sha256Hex, signV4 } from './sigv4';
 import { assertValidKey } from './storage-keys';
@@ -136,7 +135,7 @@ export class S3ObjectStorage extends ObjectStorage {
     if (response.status === 404) throw new ObjectNotFoundError(key);
     await this.expectOk(response, `get ${key}`);
     if (!response.body) return Readable.from([]);
-    return Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>);
+    return Readable.fromWeb(response.body);
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {

@@ -14,7 +14,7 @@ export function ExcludeFromExport(): ClassDecorator & PropertyDecorator {
       Reflect.defineMetadata(EXCLUDED, true, target);
       return;
     }
-    const excluded: Set<string | symbol> = Reflect.getOwnMetadata(EXCLUDED, target) ?? new Set();
+    const excluded = (Reflect.getOwnMetadata(EXCLUDED, target) as Set<string | symbol> | undefined) ?? new Set<string | symbol>();
     excluded.add(propertyKey);
     Reflect.defineMetadata(EXCLUDED, excluded, target);
   };

@@ -110,15 +110,20 @@ export async function* readCollection(
   }
 }
 
-/** Rows per collection for an organization (what an export would hold, what a purge would delete). */
-export async function countCollections(dataSource: DataSource, organizationId: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
+export interface CollectionSummary {
+  rows: number;
+  columns: string[];
+}
+
+/** Rows and columns per collection for an organization (what an export holds, what a purge deletes). */
+export async function summarizeCollections(dataSource: DataSource, organizationId: string): Promise<Record<string, CollectionSummary>> {
+  const summary: Record<string, CollectionSummary> = {};
   for (const collection of exportCollections(dataSource)) {
     const [row] = await dataSource.query<{ n: string | number }[]>(
       `SELECT count(*) AS n FROM ${quote(schemaOf(dataSource))}.${quote(collection.collection)} WHERE ${quote(collection.organizationColumn)} = $1`,
       [organizationId],
     );
-    counts[collection.collection] = Number(row?.n ?? 0);
+    summary[collection.collection] = { rows: Number(row?.n ?? 0), columns: collection.columns };
   }
-  return counts;
+  return summary;
 }

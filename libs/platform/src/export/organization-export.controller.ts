@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, NotFoundException, Param, Query, 
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { InternalTokenGuard } from '../auth/internal-token';
-import { countCollections, exportCollections, readCollection, type ExportLine } from './organization-data';
+import { exportCollections, readCollection, summarizeCollections, type CollectionSummary, type ExportLine } from './organization-data';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,7 +18,7 @@ function organizationIdOf(value: string): string {
  * `GET /internal/export/:organizationId[?collection=<table>]` streams NDJSON, one
  * `{"collection": "<table>", "row": {...}}` per line, collection after collection, read in keyset
  * batches and written with backpressure, so neither side holds more than a batch.
- * `GET /internal/export/:organizationId/collections` answers `{"collections": {"<table>": rows}}`.
+ * `GET /internal/export/:organizationId/collections` answers `{"collections": {"<table>": {"rows": n, "columns": [...]}}}`.
  */
 @Controller('internal/export')
 @UseGuards(InternalTokenGuard)
@@ -26,8 +26,8 @@ export class OrganizationExportController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get(':organizationId/collections')
-  async collections(@Param('organizationId') organizationId: string): Promise<{ collections: Record<string, number> }> {
-    return { collections: await countCollections(this.dataSource, organizationIdOf(organizationId)) };
+  async collections(@Param('organizationId') organizationId: string): Promise<{ collections: Record<string, CollectionSummary> }> {
+    return { collections: await summarizeCollections(this.dataSource, organizationIdOf(organizationId)) };
   }
 
   @Get(':organizationId')

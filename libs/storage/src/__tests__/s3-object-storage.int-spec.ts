@@ -194,6 +194,7 @@ describe('S3ObjectStorage against an S3 that verifies every signature', () => {
     const storage = new S3ObjectStorage(config);
     async function* failing(): AsyncGenerator<Buffer> {
       yield Buffer.alloc(100_000, 1);
+      await Promise.resolve();
       throw new Error('source broke');
     }
     await expect(storage.put('data-exports/org/broken.zip', Readable.from(failing()))).rejects.toThrow('source broke');
