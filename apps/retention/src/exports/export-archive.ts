@@ -93,7 +93,8 @@ async function addEntry(zip: ZipFile, path: string, chunks: (counter: Counted) =
       if (!entry.write(buffer)) await once(entry, 'drain', { signal: options.signal });
     }
   } catch (error) {
-    entry.destroy(error instanceof Error ? error : new Error(String(error)));
+    // Without an error: yazl has no listener on its entry streams; the archive stream carries it.
+    entry.destroy();
     throw error;
   }
   entry.end();
