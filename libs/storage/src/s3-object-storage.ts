@@ -28,33 +28,8 @@ export class S3StorageError extends Error {
   }
 }
 
-const MIN_PART_SIZE = 5 * 1024 * 1024;
-
-/** Reads S3_* variables; every missing or bad one is named. Credentials are never logged. */
-export function s3ConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3StorageConfig {
-  const problems: string[] = [];
-  const required = (name: string): string => {
-    const value = env[name]?.trim();
-    if (!value) problems.push(`${name} is required when STORAGE_DRIVER=s3`);
-    return value ?? '';
-  };
-  const endpoint = required('S3_ENDPOINT');
-  const config: S3StorageConfig = {
-    endpoint: endpoint.replace(/\/+$/, ''),
-    bucket: required('S3_BUCKET'),
-    region: env.S3_REGION?.trim() || 'us-east-1',
-    accessKeyId: required('S3_ACCESS_KEY_ID'),
-    secretAccessKey: required('S3_SECRET_ACCESS_KEY'),
-    forcePathStyle: (env.S3_FORCE_PATH_STYLE ?? 'true').trim().toLowerCase() !== 'false',
-    partSizeBytes: Number(env.S3_PART_SIZE_BYTES ?? 8 * 1024 * 1024),
-    requestTimeoutMs: Number(env.S3_REQUEST_TIMEOUT_MS ?? 60_000),
-  };
-  if (endpoint && !/^https?:\/\/[^/]+/.test(endpoint)) problems.push('S3_ENDPOINT must be an http(s) URL');
-  if (!Number.isInteger(config.partSizeBytes) || config.partSizeBytes < MIN_PART_SIZE) problems.push(`S3_PART_SIZE_BYTES must be at least ${MIN_PART_SIZE}`);
-  if (!Number.isInteger(config.requestTimeoutMs) || config.requestTimeoutMs < 1000) problems.push('S3_REQUEST_TIMEOUT_MS must be at least 1000');
-  if (problems.length > 0) throw new Error(`invalid S3 storage configuration: ${problems.join('; ')}`);
-  return config;
-}
+/** S3's smallest multipart part (except the last). */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 interface SendOptions {
   method: 'GET' | 'PUT' | 'HEAD' | 'DELETE' | 'POST';
@@ -76,10 +51,6 @@ export class S3ObjectStorage extends ObjectStorage {
     private readonly now: () => Date = () => new Date(),
   ) {
     super();
-  }
-
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): S3ObjectStorage {
-    return new S3ObjectStorage(s3ConfigFromEnv(env));
   }
 
   async put(key: string, body: Readable | Buffer): Promise<StoredObject> {

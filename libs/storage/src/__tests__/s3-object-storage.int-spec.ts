@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { ObjectNotFoundError } from '../object-storage';
-import { S3ObjectStorage, s3ConfigFromEnv, S3StorageError, type S3StorageConfig } from '../s3-object-storage';
+import { S3ObjectStorage, S3StorageError, type S3StorageConfig } from '../s3-object-storage';
 import { signV4 } from '../sigv4';
 
 const ACCESS_KEY = 'AKIATESTTESTTEST';
@@ -206,12 +206,5 @@ describe('S3ObjectStorage against an S3 that verifies every signature', () => {
     expect(new S3ObjectStorage(config).urlOf('a/b=c.json').pathname).toBe(`/${BUCKET}/a/b%3Dc.json`);
     const virtual = new S3ObjectStorage({ ...config, endpoint: 'https://s3.eu-central-1.amazonaws.com', forcePathStyle: false }).urlOf('a/b.json');
     expect(virtual.toString()).toBe(`https://${BUCKET}.s3.eu-central-1.amazonaws.com/a/b.json`);
-  });
-
-  it('reads its settings from the environment, naming every missing one', () => {
-    expect(() => s3ConfigFromEnv({ S3_BUCKET: 'b' })).toThrow(/S3_ENDPOINT is required.*S3_ACCESS_KEY_ID is required.*S3_SECRET_ACCESS_KEY is required/);
-    expect(
-      s3ConfigFromEnv({ S3_ENDPOINT: 'http://minio:9000/', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', S3_FORCE_PATH_STYLE: 'false' }),
-    ).toMatchObject({ endpoint: 'http://minio:9000', region: 'us-east-1', forcePathStyle: false, partSizeBytes: 8 * 1024 * 1024 });
   });
 });
