@@ -118,3 +118,16 @@ describe('retention configuration', () => {
     expect(() => loadRetentionConfig({ EXPORT_URL_SECRET: 'short' })).toThrow(/EXPORT_URL_SECRET/);
   });
 });
+
+describe('reading NDJSON', () => {
+  it('splits lines across chunks, including a character cut in two', async () => {
+    const { ndjsonLines } = await import('../exports/service-collections');
+    const bytes = Buffer.from('{"a":"é"}\n{"b":2}\n{"c":3}');
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < bytes.length; i += 3) yield await Promise.resolve(bytes.subarray(i, i + 3));
+    }
+    const lines: string[] = [];
+    for await (const line of ndjsonLines(chunks())) lines.push(line);
+    expect(lines).toEqual(['{"a":"é"}', '{"b":2}', '{"c":3}']);
+  });
+});

@@ -79,19 +79,29 @@ interface Counted {
   rows: number;
 }
 
+/** Rows are written in chunks of about this size: fewer, larger writes into zlib and the hash. */
+const WRITE_CHUNK_BYTES = 64 * 1024;
+
 async function addEntry(zip: ZipFile, path: string, chunks: (counter: Counted) => AsyncIterable<string>, options: ArchiveOptions): Promise<ManifestFile> {
   const entry = new PassThrough();
   zip.addReadStream(entry, path, { mtime: options.now });
   const hash = createHash('sha256');
   const counter: Counted = { rows: 0 };
   let bytes = 0;
+  let pending = '';
+  const flush = async (): Promise<void> => {
+    const buffer = Buffer.from(pending, 'utf8');
+    pending = '';
+    hash.update(buffer);
+    bytes += buffer.length;
+    if (!entry.write(buffer)) await once(entry, 'drain', { signal: options.signal });
+  };
   try {
     for await (const chunk of chunks(counter)) {
-      const buffer = Buffer.from(chunk, 'utf8');
-      hash.update(buffer);
-      bytes += buffer.length;
-      if (!entry.write(buffer)) await once(entry, 'drain', { signal: options.signal });
+      pending += chunk;
+      if (pending.length >= WRITE_CHUNK_BYTES) await flush();
     }
+    if (pending.length > 0) await flush();
   } catch (error) {
     // Without an error: yazl has no listener on its entry streams; the archive stream carries it.
     entry.destroy();

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { Inject, Injectable } from '@nestjs/common';
 import { type CollectionSummary, type ExportLine, internalAuthHeaders } from '@offboarding/platform';
 import type { ConfirmingService } from '../shared/confirming-services';
@@ -31,9 +31,9 @@ export class ServiceCollectionsClient {
   async *rows(service: ConfirmingService, organizationId: string, collection: string): AsyncGenerator<Record<string, unknown>> {
     const response = await this.get(service, `/internal/export/${organizationId}?collection=${encodeURIComponent(collection)}`, this.config.internalRequestTimeoutMs);
     if (!response.body) return;
-    const lines = createInterface({ input: Readable.fromWeb(response.body), crlfDelay: Infinity });
+    const body = Readable.fromWeb(response.body);
     try {
-      for await (const line of lines) {
+      for await (const line of ndjsonLines(body as AsyncIterable<Buffer>)) {
         if (line.length === 0) continue;
         const parsed = JSON.parse(line) as ExportLine;
         if (parsed.collection !== collection || typeof parsed.row !== 'object' || parsed.row === null) {
@@ -45,7 +45,7 @@ export class ServiceCollectionsClient {
       if (error instanceof ServiceUnavailableError) throw error;
       throw new ServiceUnavailableError(`${service}: reading ${collection} failed (${error instanceof Error ? error.message : String(error)})`);
     } finally {
-      lines.close();
+      body.destroy();
     }
   }
 
@@ -60,4 +60,25 @@ export class ServiceCollectionsClient {
     if (!response.ok) throw new ServiceUnavailableError(`${service} answered ${response.status} for ${path.split('?')[0]}`);
     return response;
   }
+}
+
+/**
+ * The lines of a byte stream, pulled chunk by chunk: the producer is only read as fast as the
+ * lines are consumed (readline's async iterator queues lines without bound when the consumer is
+ * the slower side).
+ */
+export async function* ndjsonLines(body: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of body) {
+    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let newline = rest.indexOf('\n');
+    while (newline >= 0) {
+      yield rest.slice(0, newline);
+      rest = rest.slice(newline + 1);
+      newline = rest.indexOf('\n');
+    }
+  }
+  rest += decoder.end();
+  if (rest.length > 0) yield rest;
 }
