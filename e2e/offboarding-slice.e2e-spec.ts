@@ -90,10 +90,11 @@ describe('the offboarding slice through the gateway', () => {
       async () => {
         const current = await view(organizationId);
         // create: organization_created, its audit entry, portal_access_enabled; grant and cancel:
-        // the entitlement event, its audit entry, the licence event, the resources event.
-        return current?.licenses[0]?.status === 'CANCELLED' && current.auditTrail.totalCount === 11 ? current : undefined;
+        // the entitlement event, its audit entry, the licence event, the resources event; the
+        // last cancellation opens a retention case.
+        return current?.licenses[0]?.status === 'CANCELLED' && current.auditTrail.totalCount === 12 ? current : undefined;
       },
-      { timeoutMs: 60_000, description: 'licence cancelled and eleven audit trail entries' },
+      { timeoutMs: 60_000, description: 'licence cancelled and twelve audit trail entries' },
     );
     expect(organization.name).toBe('Acme GmbH');
     expect(organization.entitlements.edges.map((edge) => edge.node)).toEqual([
@@ -216,11 +217,11 @@ describe('the offboarding slice through the gateway', () => {
     const after = await waitFor(
       async () => {
         const current = await view(organizationId);
-        return current?.licenses.length === 2 && current.auditTrail.totalCount === 15 ? current : undefined;
+        return current?.licenses.length === 2 && current.auditTrail.totalCount === 17 ? current : undefined;
       },
-      { timeoutMs: 60_000, description: 'the new licence and the four trail entries of its grant' },
+      { timeoutMs: 60_000, description: 'the new licence, the four trail entries of its grant and its retention case closed' },
     );
-    expect(after.auditTrail.edges.map((edge) => edge.node.sequence)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(after.auditTrail.edges.map((edge) => edge.node.sequence)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
     expect(after.auditTrailIntact).toBe(true);
     if (process.env.CI || kcatInstalled()) {
       const cancelled = readTopicWithKcat(stack.kafkaBrokers, 'offboarding.provisioning.v1').filter(

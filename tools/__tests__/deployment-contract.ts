@@ -25,7 +25,7 @@ export const SCHEDULED_JOBS: Readonly<Record<ServiceName, readonly string[]>> = 
   entitlements: ['grace-period-sweep', 'offboarding-day-zero', 'organization-purge'],
   provisioning: ['environment-teardown', 'organization-purge'],
   identity: [],
-  retention: [],
+  retention: ['timeline-tick', 'purge'],
 };
 
 export const entryPoint = (app: string, file: 'main' | 'migrate') => `dist/apps/${app}/src/${file}.js`;

@@ -22,3 +22,4 @@ export * from './auth/internal-token';
 export * from './observability/metrics';
 export * from './observability/operation-log';
 export * from './observability/tracing';
+export * from './export';

@@ -54,3 +54,47 @@ export function firstBrokenLink(entries: readonly (ChainedFields & { hash: strin
   }
   return null;
 }
+
+export interface ChainVerification {
+  intact: boolean;
+  checkedEntries: number;
+  firstBrokenSequence: number | null;
+  reason: string | null;
+}
+
+/**
+ * Verifies a chain fed in sequence order, batch by batch (so a long trail is never held whole):
+ * `check` each entry, then `result()`.
+ */
+export class ChainVerifier {
+  private previous = GENESIS_HASH;
+  private expectedSequence = 1;
+  private checked = 0;
+  private broken: { sequence: number; reason: string } | null = null;
+
+  /** False once a broken link was found (later entries need not be read). */
+  check(entry: ChainedFields & { hash: string }): boolean {
+    if (this.broken) return false;
+    this.checked += 1;
+    let reason: string | null = null;
+    if (entry.sequence !== this.expectedSequence) reason = `expected sequence ${this.expectedSequence}, found ${entry.sequence} (an entry is missing or out of order)`;
+    else if (entry.previousHash !== this.previous) reason = 'previousHash does not match the hash of the entry before it';
+    else if (entryHash(entry) !== entry.hash) reason = 'the entry was altered: its content no longer matches its hash';
+    if (reason !== null) {
+      this.broken = { sequence: entry.sequence, reason };
+      return false;
+    }
+    this.previous = entry.hash;
+    this.expectedSequence += 1;
+    return true;
+  }
+
+  result(): ChainVerification {
+    return {
+      intact: this.broken === null,
+      checkedEntries: this.checked,
+      firstBrokenSequence: this.broken?.sequence ?? null,
+      reason: this.broken?.reason ?? null,
+    };
+  }
+}

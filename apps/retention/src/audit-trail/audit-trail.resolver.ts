@@ -1,6 +1,7 @@
-import { Args, Int, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { pageRequest } from '@offboarding/platform';
+import { Args, ID, Int, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { AdminOnly, AnyRole, assertOrganizationAccess, type Caller, CurrentCaller, pageRequest, Public } from '@offboarding/platform';
 import { OrganizationReference } from '../organizations/organization.model';
+import { AuditTrailVerificationModel } from '../timeline/retention.models';
 import { AuditEntryConnection, type AuditEntryModel } from './audit-entry.model';
 import { AuditTrailService } from './audit-trail.service';
 
@@ -8,17 +9,22 @@ import { AuditTrailService } from './audit-trail.service';
 export class OrganizationAuditTrailResolver {
   constructor(private readonly auditTrailService: AuditTrailService) {}
 
+  // The gateway resolves references; the fields below check the caller.
   @ResolveReference()
+  @Public()
   resolveReference(reference: { id: string }): OrganizationReference {
     return { id: reference.id };
   }
 
   @ResolveField(() => AuditEntryConnection, { description: 'Every recorded offboarding action, oldest first.' })
+  @AnyRole()
   async auditTrail(
     @Parent() organization: OrganizationReference,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @CurrentCaller() caller: Caller,
   ) {
+    assertOrganizationAccess(caller, organization.id);
     const connection = await this.auditTrailService.list(organization.id, pageRequest(first, after));
     return {
       ...connection,
@@ -30,7 +36,16 @@ export class OrganizationAuditTrailResolver {
   }
 
   @ResolveField(() => Boolean, { description: 'True when every link of the audit chain verifies.' })
-  async auditTrailIntact(@Parent() organization: OrganizationReference): Promise<boolean> {
+  @AnyRole()
+  async auditTrailIntact(@Parent() organization: OrganizationReference, @CurrentCaller() caller: Caller): Promise<boolean> {
+    assertOrganizationAccess(caller, organization.id);
     return (await this.auditTrailService.verify(organization.id)) === null;
+  }
+
+  @Query(() => AuditTrailVerificationModel, { description: "Recomputes every link of the organization's audit chain and reports the first broken one." })
+  @AdminOnly()
+  async verifyAuditTrail(@Args('organizationId', { type: () => ID }) organizationId: string, @CurrentCaller() caller: Caller): Promise<AuditTrailVerificationModel> {
+    assertOrganizationAccess(caller, organizationId);
+    return this.auditTrailService.verifyChain(organizationId);
   }
 }

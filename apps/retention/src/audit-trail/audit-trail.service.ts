@@ -9,7 +9,7 @@ import {
   type PageRequest,
   toConnection,
 } from '@offboarding/platform';
-import { entryHash, firstBrokenLink, GENESIS_HASH } from './audit-chain';
+import { ChainVerifier, entryHash, GENESIS_HASH, type ChainVerification } from './audit-chain';
 import { AuditEntryEntity } from './audit-entry.entity';
 
 @Injectable()
@@ -78,11 +78,27 @@ export class AuditTrailService {
     return toConnection(rows, page, totalCount, (row) => row, (row) => encodeSequenceCursor(row.sequence));
   }
 
-  /** Recomputes every link of the organization's chain; null means intact. */
+  /** Recomputes every link of the organization's chain, a batch at a time; null means intact. */
   async verify(organizationId: string): Promise<number | null> {
-    const entries = await this.dataSource
-      .getRepository(AuditEntryEntity)
-      .find({ where: { organizationId }, order: { sequence: 'ASC' } });
-    return firstBrokenLink(entries.map((entry) => ({ ...entry, occurredAt: entry.occurredAt.toISOString() })));
+    return (await this.verifyChain(organizationId)).firstBrokenSequence;
+  }
+
+  async verifyChain(organizationId: string, batchSize = 1000): Promise<ChainVerification> {
+    const verifier = new ChainVerifier();
+    let after = 0;
+    for (;;) {
+      const entries = await this.dataSource
+        .getRepository(AuditEntryEntity)
+        .createQueryBuilder('a')
+        .where('a.organization_id = :organizationId AND a.sequence > :after', { organizationId, after })
+        .orderBy('a.sequence', 'ASC')
+        .take(batchSize)
+        .getMany();
+      for (const entry of entries) {
+        if (!verifier.check({ ...entry, occurredAt: entry.occurredAt.toISOString() })) return verifier.result();
+      }
+      if (entries.length < batchSize) return verifier.result();
+      after = entries[entries.length - 1].sequence;
+    }
   }
 }

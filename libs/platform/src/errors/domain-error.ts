@@ -8,6 +8,10 @@ export const ErrorCode = {
   ORGANIZATION_ARCHIVED: 'ORGANIZATION_ARCHIVED',
   REACTIVATION_WINDOW_CLOSED: 'REACTIVATION_WINDOW_CLOSED',
   CONFLICT: 'CONFLICT',
+  /** A collaborator asked for a data export after the organization's export window closed. */
+  EXPORT_WINDOW_CLOSED: 'EXPORT_WINDOW_CLOSED',
+  /** A purge approval by the admin who last extended retention or released the legal hold. */
+  FOUR_EYES_REQUIRED: 'FOUR_EYES_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

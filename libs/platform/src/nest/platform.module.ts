@@ -16,6 +16,7 @@ import { JobScheduler } from '../jobs/job-scheduler';
 import { HttpMaskingKeys } from '../privacy/http-masking-keys';
 import { MaskingKeys } from '../privacy/masking';
 import { Clock, OffsetClock, SystemClock } from '../time/clock';
+import { OrganizationExportModule } from '../export/organization-export.module';
 import { DevToolsController } from './dev-tools.controller';
 import { Metrics } from '../observability/metrics';
 import { MetricsController } from '../observability/metrics.controller';
@@ -72,6 +73,7 @@ export class PlatformModule {
           formatError: createGraphQLErrorFormatter(logger),
           context: ({ req }: { req: unknown }) => ({ req }),
         }),
+        OrganizationExportModule,
       ],
       // The clock and job controls exist only outside production.
       controllers:

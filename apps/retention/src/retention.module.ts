@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { LocalDirectoryStorage, ObjectStorage, S3ObjectStorage } from '@offboarding/storage';
+import { AuditTrailModule } from './audit-trail/audit-trail.module';
+import { DataExportResolver, OrganizationExportsResolver } from './exports/data-export.resolver';
+import { DataExportService } from './exports/data-export.service';
+import { ExportDownloadController } from './exports/export-download.controller';
+import { ServiceCollectionsClient } from './exports/service-collections';
+import { MaskingKeysController } from './masking/masking-keys.controller';
+import { MaskingService } from './masking/masking.service';
+import { OrganizationCertificateResolver, PurgeQueueResolver } from './purge/purge.resolver';
+import { PurgeService } from './purge/purge.service';
+import { RetentionAdminService } from './purge/retention-admin.service';
+import { RetentionWiring } from './retention.wiring';
+import { loadRetentionConfig, RETENTION_CONFIG, type RetentionConfig } from './shared/retention-config';
+import { RetentionJournal } from './shared/retention-journal';
+import { OrganizationTimelineResolver, RetentionCaseResolver } from './timeline/timeline.resolver';
+import { TimelineService } from './timeline/timeline.service';
+
+/** Timeline, exports, masking keys, purge queue and certificates. */
+@Module({
+  imports: [AuditTrailModule],
+  controllers: [ExportDownloadController, MaskingKeysController],
+  providers: [
+    { provide: RETENTION_CONFIG, useFactory: () => loadRetentionConfig() },
+    // STORAGE_DRIVER=local (a directory under DATA_DIR) or s3 (S3_* variables).
+    {
+      provide: ObjectStorage,
+      useFactory: ({ storage }: RetentionConfig) => (storage.driver === 's3' ? new S3ObjectStorage(storage.s3) : new LocalDirectoryStorage(storage.root)),
+      inject: [RETENTION_CONFIG],
+    },
+    { provide: ServiceCollectionsClient, useFactory: (config: RetentionConfig) => new ServiceCollectionsClient(config), inject: [RETENTION_CONFIG] },
+    RetentionJournal,
+    MaskingService,
+    TimelineService,
+    RetentionAdminService,
+    PurgeService,
+    DataExportService,
+    RetentionWiring,
+    OrganizationTimelineResolver,
+    RetentionCaseResolver,
+    PurgeQueueResolver,
+    OrganizationCertificateResolver,
+    DataExportResolver,
+    OrganizationExportsResolver,
+  ],
+})
+export class RetentionModule {}
