@@ -34,9 +34,20 @@ export const entryPoint = (app: string, file: 'main' | 'migrate') => `dist/apps/
  * Environment a deployed service must be given explicitly, because the default is only right on
  * a developer's machine: an embedded database, a broker on localhost, subgraphs on localhost.
  */
-export function requiredEnv(app: string): string[] {
+export function requiredEnv(app: string, workload: 'server' | 'migration' = 'server'): string[] {
   if (app === 'gateway') return ['NODE_ENV', ...SUBGRAPHS.map((name) => `${name.toUpperCase()}_URL`)];
-  return ['NODE_ENV', `${app.toUpperCase()}_DATABASE_URL`, 'KAFKA_BROKERS', 'DB_MIGRATE_ON_START'];
+  const database = ['NODE_ENV', `${app.toUpperCase()}_DATABASE_URL`];
+  if (workload === 'migration') return database;
+  const common = [...database, 'KAFKA_BROKERS', 'DB_MIGRATE_ON_START', 'INTERNAL_API_TOKEN'];
+  if (app !== 'retention') return [...common, 'RETENTION_INTERNAL_URL'];
+  // Retention gathers exports from the others, signs download links and stores archives.
+  return [
+    ...common,
+    'EXPORT_URL_SECRET',
+    'PUBLIC_BASE_URL',
+    'STORAGE_DRIVER',
+    ...SUBGRAPHS.filter((name) => name !== 'retention').map((name) => `${name.toUpperCase()}_INTERNAL_URL`),
+  ];
 }
 
 export const HEALTH = { live: '/health/live', ready: '/health/ready' } as const;

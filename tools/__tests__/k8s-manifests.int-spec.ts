@@ -287,7 +287,8 @@ describeWithKubectl('Kubernetes manifests', () => {
         const app = appOf(object);
         const [container] = podTemplate(object)!.spec.containers;
         const env = environment(container);
-        expect({ where: object.metadata.name, missing: requiredEnv(app).filter((name) => !env[name]) }).toEqual({ where: object.metadata.name, missing: [] });
+        const workload = object.metadata.labels?.[COMPONENT] === 'migration' ? 'migration' : 'server';
+        expect({ where: object.metadata.name, missing: requiredEnv(app, workload).filter((name) => !env[name]) }).toEqual({ where: object.metadata.name, missing: [] });
         expect(env.NODE_ENV).toBe('production');
         if (app === 'gateway') continue;
         const config = loadServiceConfig(app as ServiceName, env);
@@ -387,15 +388,24 @@ describeWithKubectl('Kubernetes manifests', () => {
         const policy = policies.find((candidate) => candidate.spec.podSelector.matchLabels?.[NAME] === subgraph);
         expect(policy?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
         const ingress = policy!.spec.ingress ?? [];
-        // The gateway calls the subgraph; Prometheus (the monitoring namespace) scrapes /metrics.
+        // The gateway calls the subgraph; Prometheus (the monitoring namespace) scrapes /metrics;
+        // and the services' internal calls: retention gathers exports from the others, which
+        // fetch masking keys from retention.
+        const internalPeers =
+          subgraph === 'retention'
+            ? [{ podSelector: { matchExpressions: [{ key: NAME, operator: 'In', values: ['entitlements', 'provisioning', 'identity'] }] } }]
+            : [{ podSelector: { matchLabels: { [NAME]: 'retention' } } }];
         expect(ingress.flatMap((rule) => rule.from ?? [{}])).toEqual([
           { podSelector: { matchLabels: { [NAME]: 'gateway', [COMPONENT]: 'server' } } },
           { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+          ...internalPeers,
         ]);
         const ports = (find('Service', subgraph).spec?.ports as { port: number }[]).map((port) => port.port);
         for (const rule of ingress) expect((rule.ports ?? []).map((port) => port.port)).toEqual(ports);
         const egressPorts = (policy!.spec.egress ?? []).flatMap((rule) => (rule.ports ?? [{ port: 'any' }]).map((port) => port.port));
-        expect([...new Set(egressPorts)].sort()).toEqual([53, 5432, 9092].sort());
+        const internal = subgraph === 'retention' ? [4001, 4002, 4003] : [4004];
+        const objectStorage = subgraph === 'retention' || subgraph === 'provisioning' ? [443] : [];
+        expect([...new Set(egressPorts)].sort()).toEqual([53, 5432, 9092, ...internal, ...objectStorage].sort());
       }
 
       const gateway = policies.find((candidate) => candidate.spec.podSelector.matchLabels?.[NAME] === 'gateway');

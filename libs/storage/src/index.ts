@@ -3,3 +3,4 @@ export * from './storage-keys';
 export * from './local-directory-storage';
 export * from './sigv4';
 export * from './s3-object-storage';
+export * from './storage-from-env';

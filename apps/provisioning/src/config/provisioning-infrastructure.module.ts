@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HttpMaskingKeys, MaskingKeys } from '@offboarding/platform';
-import { LocalDirectoryStorage, ObjectStorage } from '@offboarding/storage';
+import { ObjectStorage, objectStorageFromEnv } from '@offboarding/storage';
 import { loadProvisioningConfig, PROVISIONING_CONFIG, type ProvisioningConfig } from './provisioning-config';
 
 /**
@@ -11,7 +11,7 @@ import { loadProvisioningConfig, PROVISIONING_CONFIG, type ProvisioningConfig } 
 @Module({
   providers: [
     { provide: PROVISIONING_CONFIG, useFactory: () => loadProvisioningConfig() },
-    { provide: ObjectStorage, useFactory: () => LocalDirectoryStorage.fromEnv() },
+    { provide: ObjectStorage, useFactory: () => objectStorageFromEnv() },
     { provide: MaskingKeys, useFactory: (config: ProvisioningConfig) => new HttpMaskingKeys({ retentionInternalUrl: config.retentionInternalUrl, maskingKeyTimeoutMs: config.maskingKeyTimeoutMs }), inject: [PROVISIONING_CONFIG] },
   ],
   exports: [PROVISIONING_CONFIG, ObjectStorage, MaskingKeys],
