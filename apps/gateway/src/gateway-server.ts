@@ -1,12 +1,18 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { INTERNAL_TOKEN_HEADER, JwksAccessTokenVerifier } from '@offboarding/platform';
+import { authenticateRequests, type RequestAuth } from './gateway-auth';
+import { queryLimitRules } from './query-limits';
+import { RateLimiter } from './rate-limiter';
+import { RevocationList } from './revocation-list';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 
@@ -16,9 +22,26 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** Forwards the caller's verified access token, so every subgraph can verify it again. */
+class AuthenticatedDataSource extends RemoteGraphQLDataSource<RequestAuth> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestAuth>): void {
+    const authorization = 'authorization' in context ? context.authorization : null;
+    if (authorization) request.http?.headers.set('authorization', authorization);
+  }
+}
+
+/** Keeps the code of our own validation rules (Apollo reports them all as GRAPHQL_VALIDATION_FAILED). */
+export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const limit = formatted.extensions?.limit;
+  if (typeof limit === 'string') return { message: formatted.message, locations: formatted.locations, extensions: { code: limit } };
+  return formatted;
+}
+
 /**
  * Apollo Gateway over the supergraph composed at build time (never runtime introspection),
- * with health probes beside /graphql.
+ * with health probes beside /graphql. Every request is authenticated (JWKS-verified access token,
+ * revocation list, per-caller rate limit) and validated against depth, alias and cost limits
+ * before a subgraph sees it; subgraphs get the token and verify it themselves.
  */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
@@ -39,27 +62,50 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     if (name === DEV_SUBGRAPH_NAME) return `http://127.0.0.1:${port}${DEV_SUBGRAPH_PATH}`;
     return config.subgraphUrls[name as SubgraphName] ?? url ?? '';
   };
+  const verifier = new JwksAccessTokenVerifier(config.jwksUrl);
+  const revocations = new RevocationList(
+    `${config.identityBaseUrl}/internal/revoked-sessions`,
+    { [INTERNAL_TOKEN_HEADER]: config.internalApiToken ?? (config.nodeEnv === 'production' ? '' : 'development-internal-token') },
+    config.revocationPollIntervalMs,
+    logger,
+  );
+  await revocations.start();
+  const limiter = new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst);
+
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: subgraphUrl(name, url) }),
+    buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrl(name, url) }),
   });
-  const server = new ApolloServer({
+  const production = config.nodeEnv === 'production';
+  const server = new ApolloServer<RequestAuth>({
     gateway,
     csrfPrevention: true,
-    introspection: config.nodeEnv !== 'production',
+    introspection: !production,
+    // No "Did you mean ...?" hints that would map the schema for a caller in production.
+    hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
+    validationRules: queryLimitRules(config.queryLimits),
+    formatError: formatGatewayError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
     logger,
   });
 
-  let devServer: ApolloServer | null = null;
+  let devServer: ApolloServer<RequestAuth> | null = null;
   if (config.devTools) {
     const bases = Object.fromEntries(
       SUBGRAPH_NAMES.map((name) => [name, (config.subgraphUrls[name] ?? DEFAULT_SUBGRAPH_URLS[name]).replace(/\/graphql\/?$/, '')]),
     ) as ServiceBaseUrls;
-    devServer = new ApolloServer({ schema: buildDevSchema(bases), includeStacktraceInErrorResponses: false, logger });
-    await devServer.start();
-    app.use(DEV_SUBGRAPH_PATH, express.json({ limit: '100kb' }), expressMiddleware(devServer));
+    const dev = new ApolloServer<RequestAuth>({ schema: buildDevSchema(bases), includeStacktraceInErrorResponses: false, logger });
+    devServer = dev;
+    await dev.start();
+    // Reached through the gateway with the caller's token, or directly: either way the token is checked.
+    const devLimiter = new RateLimiter(60_000, 10_000);
+    app.use(
+      DEV_SUBGRAPH_PATH,
+      express.json({ limit: '100kb' }),
+      authenticateRequests(verifier, revocations, devLimiter, logger),
+      expressMiddleware(dev, { context: ({ res }) => Promise.resolve(res.locals.auth as RequestAuth) }),
+    );
   }
   await server.start();
 
@@ -68,15 +114,34 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     res.json({ status: 'ok' });
   });
   app.get('/health/ready', (_req, res) => {
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'stopping' });
+    const ok = ready && revocations.ready;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : ready ? 'loading the revocation list' : 'stopping' });
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(server));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    authenticateRequests(verifier, revocations, limiter, logger),
+    expressMiddleware(server, { context: ({ res }) => Promise.resolve(res.locals.auth as RequestAuth) }),
+  );
+  // A body over the limit (or unparsable JSON) is answered in the GraphQL error shape.
+  app.use((error: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (error.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      return;
+    }
+    if (error.status === 400) {
+      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    next(error);
+  });
 
   return {
     url: `http://localhost:${port}/graphql`,
     port,
     async stop() {
       ready = false;
+      await revocations.stop();
       await server.stop();
       await devServer?.stop();
     },

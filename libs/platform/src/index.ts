@@ -19,3 +19,5 @@ export * from './privacy/http-masking-keys';
 export * from './auth/caller';
 export * from './auth/authorization';
 export * from './auth/internal-token';
+export * from './auth/access-token';
+export * from './auth/access.guard';

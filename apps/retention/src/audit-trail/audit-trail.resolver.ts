@@ -1,5 +1,5 @@
 import { Args, Int, Parent, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { pageRequest } from '@offboarding/platform';
+import { AnyRole, assertOrganizationAccess, type Caller, CurrentCaller, pageRequest } from '@offboarding/platform';
 import { OrganizationReference } from '../organizations/organization.model';
 import { AuditEntryConnection, type AuditEntryModel } from './audit-entry.model';
 import { AuditTrailService } from './audit-trail.service';
@@ -8,12 +8,16 @@ import { AuditTrailService } from './audit-trail.service';
 export class OrganizationAuditTrailResolver {
   constructor(private readonly auditTrailService: AuditTrailService) {}
 
+  /** Every organization field of this subgraph is reached through here: the scope is checked once. */
   @ResolveReference()
-  resolveReference(reference: { id: string }): OrganizationReference {
+  @AnyRole()
+  resolveReference(@Parent() reference: { id: string }, @CurrentCaller() caller: Caller): OrganizationReference {
+    assertOrganizationAccess(caller, reference.id);
     return { id: reference.id };
   }
 
   @ResolveField(() => AuditEntryConnection, { description: 'Every recorded offboarding action, oldest first.' })
+  @AnyRole()
   async auditTrail(
     @Parent() organization: OrganizationReference,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
@@ -30,6 +34,7 @@ export class OrganizationAuditTrailResolver {
   }
 
   @ResolveField(() => Boolean, { description: 'True when every link of the audit chain verifies.' })
+  @AnyRole()
   async auditTrailIntact(@Parent() organization: OrganizationReference): Promise<boolean> {
     return (await this.auditTrailService.verify(organization.id)) === null;
   }

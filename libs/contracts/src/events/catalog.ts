@@ -333,6 +333,87 @@ export const eventCatalog = {
     "The organization's collaborators may use the customer portal.",
     z.strictObject({ organizationId: id, enabledAt: instant }),
   ),
+  'com.offboarding.identity.portal_access_disabled.v1': event(
+    'identity',
+    "The organization's collaborators lost portal access (archive, or the timeline's portal milestone); their sessions are revoked.",
+    z.strictObject({
+      organizationId: id,
+      requestId: id.nullable().describe("The retention service's portal_hide_requested; null when the organization was archived."),
+      disabledAt: instant,
+    }),
+  ),
+  'com.offboarding.identity.sso_shutdown_completed.v1': event(
+    'identity',
+    "SSO shutdown done: the organization's (and, for a vendor, its partners') accounts deactivated, SSO connection strings and credentials deleted, every session revoked.",
+    z.strictObject({
+      organizationId: id,
+      requestId: id,
+      deactivatedUsers: z.int().min(0),
+      deletedConnections: z.int().min(0),
+      revokedSessions: z.int().min(0),
+      completedAt: instant,
+    }),
+  ),
+  'com.offboarding.identity.sessions_revoked.v1': event(
+    'identity',
+    "Sessions of the organization's users were revoked: their access tokens are refused at once and their refresh tokens are dead. At most 1000 sessions per event.",
+    z.strictObject({
+      organizationId: id,
+      sessionIds: z.array(id).min(1).max(1000),
+      reason: z.enum(['LOGOUT', 'ADMIN', 'ACCOUNT_DEACTIVATED', 'PORTAL_ACCESS_DISABLED', 'REFRESH_TOKEN_REUSED']),
+      revokedAt: instant,
+    }),
+  ),
+  'com.offboarding.identity.accounts_deactivated.v1': event(
+    'identity',
+    "The organization's user accounts were deactivated; for a vendor, its partners' users too.",
+    z.strictObject({
+      organizationId: id,
+      affectedOrganizationIds: z.array(id).min(1).describe('The organization and, for a vendor, its partner organizations.'),
+      deactivatedUsers: z.int().min(0),
+      deactivatedAt: instant,
+    }),
+  ),
+  'com.offboarding.identity.accounts_reactivated.v1': event(
+    'identity',
+    "Deactivated accounts whose data still exists (not masked, not purged) are active again.",
+    z.strictObject({
+      organizationId: id,
+      affectedOrganizationIds: z.array(id).min(1),
+      reactivatedUsers: z.int().min(0),
+      reactivatedAt: instant,
+    }),
+  ),
+  'com.offboarding.identity.sso_connection_deleted.v1': event(
+    'identity',
+    'The connection string (secret) of an SSO connection was deleted: every later SSO login through it fails.',
+    z.strictObject({ organizationId: id, connectionId: id, deletedAt: instant }),
+  ),
+  'com.offboarding.identity.credentials_deleted.v1': event(
+    'identity',
+    "The password credentials of the organization's users were deleted: password login fails for them.",
+    z.strictObject({
+      organizationId: id,
+      affectedOrganizationIds: z.array(id).min(1),
+      deletedCredentials: z.int().min(0),
+      deletedAt: instant,
+    }),
+  ),
+  'com.offboarding.identity.audit_recorded.v1': event(
+    'identity',
+    'An offboarding action of the identity service, for the organization-wide audit trail.',
+    auditRecorded,
+  ),
+  'com.offboarding.identity.pii_masked.v1': event(
+    'identity',
+    "The organization's users' e-mail addresses and names were masked with the organization's masking key.",
+    piiMasked,
+  ),
+  'com.offboarding.identity.organization_purged.v1': event(
+    'identity',
+    "The organization's users, credentials, sessions, SSO connections and portal access were deleted.",
+    organizationPurged,
+  ),
   'com.offboarding.retention.pii_masking_requested.v1': event(
     'retention',
     "Every service masks the organization's PII with the keyed hash behind maskingKeyRef, then confirms with pii_masked.",
@@ -346,6 +427,16 @@ export const eventCatalog = {
   'com.offboarding.retention.organization_purge_requested.v1': event(
     'retention',
     "Every service deletes the organization's records in bounded batches, then confirms with organization_purged.",
+    z.strictObject({ organizationId: id, requestId: id, requestedAt: instant }),
+  ),
+  'com.offboarding.retention.sso_shutdown_requested.v1': event(
+    'retention',
+    "The timeline's SSO milestone: identity deactivates the organization's accounts (a vendor's partners' too), deletes SSO connection strings and credentials, revokes every session, then confirms with sso_shutdown_completed.",
+    z.strictObject({ organizationId: id, requestId: id, requestedAt: instant }),
+  ),
+  'com.offboarding.retention.portal_hide_requested.v1': event(
+    'retention',
+    "The timeline's portal milestone: identity disables the organization's portal access, then confirms with portal_access_disabled.",
     z.strictObject({ organizationId: id, requestId: id, requestedAt: instant }),
   ),
 } as const satisfies Record<string, EventDefinition>;

@@ -8,6 +8,13 @@ export const ErrorCode = {
   ORGANIZATION_ARCHIVED: 'ORGANIZATION_ARCHIVED',
   REACTIVATION_WINDOW_CLOSED: 'REACTIVATION_WINDOW_CLOSED',
   CONFLICT: 'CONFLICT',
+  /** The SSO connection's secret was deleted (offboarding): SSO login is over for good. */
+  SSO_CONNECTION_DELETED: 'SSO_CONNECTION_DELETED',
+  /** Gateway limits: per-caller request rate, operation depth, cost and aliases. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
