@@ -19,6 +19,8 @@ import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseU
 export interface RunningGateway {
   readonly url: string;
   readonly port: number;
+  /** Reads the revocation feed now instead of at the next poll. */
+  refreshRevocations(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   return {
     url: `http://localhost:${port}/graphql`,
     port,
+    refreshRevocations: () => revocations.poll(),
     async stop() {
       ready = false;
       await revocations.stop();

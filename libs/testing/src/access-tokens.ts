@@ -58,6 +58,11 @@ export class TestIdentity {
     return `${this.baseUrl}/graphql`;
   }
 
+  /** JWT_SIGNING_KEYS for an identity service that should sign with this stand-in's key. */
+  get signingKeysJson(): string {
+    return JSON.stringify([{ kid: this.key.kid, privateKeyPem: this.key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }]);
+  }
+
   get publicJwk(): JWK {
     return this.jwk;
   }

@@ -55,6 +55,10 @@ export class SigningKeys {
     return new SigningKeys(signingKeySourceFromEnv(env));
   }
 
+  static generateEntry(kid?: string): { kid: string; privateKeyPem: string } {
+    return generateSigningKey(kid);
+  }
+
   private keys(): Promise<SigningKey[]> {
     this.loaded ??= this.load();
     return this.loaded;

@@ -120,7 +120,8 @@ export class SessionsService {
       conditions.push(`organization_id = ANY($${parameters.length}::uuid[])`);
     }
     if (conditions.length === 0) throw new Error('refusing to revoke every session of every organization');
-    const rows = await tx.manager.query<{ id: string; organization_id: string | null }[]>(
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affected count].
+    const [rows] = await tx.manager.query<[{ id: string; organization_id: string | null }[], number]>(
       `UPDATE ${this.table('sessions')}
           SET revoked_at = $1, revocation_reason = $2, revocation_logged_at = now()
         WHERE revoked_at IS NULL AND (${conditions.join(' OR ')})
