@@ -27,8 +27,9 @@ export interface RunningGateway {
 /** Forwards the caller's verified access token, so every subgraph can verify it again. */
 class AuthenticatedDataSource extends RemoteGraphQLDataSource<RequestAuth> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestAuth>): void {
-    const authorization = 'authorization' in context ? context.authorization : null;
-    if (authorization) request.http?.headers.set('authorization', authorization);
+    // Health checks of the gateway itself run without a request context.
+    const authorization = (context as Partial<RequestAuth>).authorization;
+    if (typeof authorization === 'string') request.http?.headers.set('authorization', authorization);
   }
 }
 

@@ -78,7 +78,8 @@ function rootType(schema: GraphQLSchema, operation: 'query' | 'mutation' | 'subs
 
 /** How many items a field returns per parent: its `first` argument for lists and connections, else 1. */
 function pageSizeOf(field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined): number {
-  if (!definition) return 1;
+  // A connection's `first` is its page size; the edges list under it adds nothing.
+  if (!definition || field.name.value === 'edges') return 1;
   const type = getNullableType(definition.type);
   const named = getNamedType(definition.type);
   const isList = type instanceof GraphQLList || (isCompositeType(named) && named.name.endsWith('Connection'));

@@ -110,7 +110,7 @@ describe('identity service', () => {
     process.stdout.write = ((chunk: string | Uint8Array) => {
       logLines.push(String(chunk));
       return true;
-    }) as typeof process.stdout.write;
+    });
     const { AppModule } = await import('../app.module');
     app = await NestFactory.create(AppModule, { logger: false });
     await app.listen(0, '127.0.0.1');

@@ -91,7 +91,7 @@ export class AuthService {
    * works once: presenting a used one means it was stolen or replayed, so the session is revoked.
    */
   async refresh(refreshToken: string): Promise<IssuedTokens> {
-    const outcome = await this.unitOfWork.run(async (tx) => {
+    const outcome = await this.unitOfWork.run(async (tx): Promise<{ error: DomainError } | { tokens: IssuedTokens }> => {
       const { manager } = tx;
       const token = await manager.findOne(RefreshTokenEntity, { where: { tokenHash: hashRefreshToken(refreshToken) }, lock: { mode: 'pessimistic_write' } });
       if (!token) return { error: unauthenticated('refresh token is not valid: sign in again') };
