@@ -197,14 +197,15 @@ export function describeAuthorizationMatrix(service: Service, load: () => Promis
           const type = wrapper.metatype as (Type<unknown> & { prototype: Record<string, unknown> }) | null;
           if (!type || typeof type !== 'function' || Reflect.getMetadata(RESOLVER_TYPE_METADATA, type) === undefined) continue;
           for (const name of Object.getOwnPropertyNames(type.prototype)) {
-            const method = type.prototype[name];
+            const method: unknown = type.prototype[name];
             if (name === 'constructor' || typeof method !== 'function') continue;
+            const target = method as object;
             const isResolver = [RESOLVER_NAME_METADATA, RESOLVER_PROPERTY_METADATA, RESOLVER_REFERENCE_METADATA].some(
-              (key) => Reflect.getMetadata(key, method) !== undefined,
+              (key) => Reflect.getMetadata(key, target) !== undefined,
             );
             if (!isResolver) continue;
             checked += 1;
-            if (!Reflect.getMetadata(ACCESS_RULE, method) && !Reflect.getMetadata(ACCESS_RULE, type)) missing.push(`${type.name}.${name}`);
+            if (!Reflect.getMetadata(ACCESS_RULE, target) && !Reflect.getMetadata(ACCESS_RULE, type)) missing.push(`${type.name}.${name}`);
           }
         }
       }
@@ -214,7 +215,7 @@ export function describeAuthorizationMatrix(service: Service, load: () => Promis
     /** A value of an input type that passes GraphQL validation; organization ids are the caller's `organizationArg`. */
     function valueFor(type: GraphQLInputType, name: string, organizationId: string, organizationArgs: readonly string[]): unknown {
       const inner = isNonNullType(type) ? type.ofType : type;
-      if (isListType(inner)) return [valueFor(inner.ofType as GraphQLInputType, name, organizationId, organizationArgs)];
+      if (isListType(inner)) return [valueFor(inner.ofType, name, organizationId, organizationArgs)];
       if (isEnumType(inner)) return inner.getValues()[0].value as unknown;
       if (isInputObjectType(inner)) {
         const fields = Object.values(inner.getFields());

@@ -35,7 +35,7 @@ describe('the access guard (deny by default)', () => {
   const resolvers = new Resolvers();
 
   it('refuses a resolver that declares no rule, even for staff', () => {
-    expect(() => guard.canActivate(graphqlCall(resolvers, 'unruled', admin))).toThrow(expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringMatching(/declares no access rule/) }));
+    expect(() => guard.canActivate(graphqlCall(resolvers, 'unruled', admin))).toThrow(expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringMatching(/declares no access rule/) }) as Error);
   });
 
   it('lets anyone run a public operation', () => {
@@ -43,17 +43,17 @@ describe('the access guard (deny by default)', () => {
   });
 
   it('needs an authenticated caller with a listed role, and says why a token was refused', () => {
-    expect(() => guard.canActivate(graphqlCall(resolvers, 'anyone', null))).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    expect(() => guard.canActivate(graphqlCall(resolvers, 'anyone', null))).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }) as Error);
     expect(() => guard.canActivate(graphqlCall(resolvers, 'anyone', null, 'access token expired'))).toThrow('access token expired');
     expect(guard.canActivate(graphqlCall(resolvers, 'anyone', collaborator))).toBe(true);
-    expect(() => guard.canActivate(graphqlCall(resolvers, 'staff', collaborator))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => guard.canActivate(graphqlCall(resolvers, 'staff', collaborator))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }) as Error);
     expect(guard.canActivate(graphqlCall(resolvers, 'staff', admin))).toBe(true);
   });
 
   it('takes a class rule for methods without their own, the method rule first', () => {
     const ruled = new RuledClass();
     expect(guard.canActivate(graphqlCall(ruled, 'inherited', collaborator))).toBe(true);
-    expect(() => guard.canActivate(graphqlCall(ruled, 'overridden', collaborator))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => guard.canActivate(graphqlCall(ruled, 'overridden', collaborator))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }) as Error);
   });
 
   it('leaves HTTP controllers to their own guards', () => {
@@ -62,7 +62,7 @@ describe('the access guard (deny by default)', () => {
   });
 
   it('scopes non-staff callers to their own organization', () => {
-    expect(() => assertOrganizationAccess(collaborator, 'org-b')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => assertOrganizationAccess(collaborator, 'org-b')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }) as Error);
     expect(() => assertOrganizationAccess(collaborator, 'org-a')).not.toThrow();
     expect(() => assertOrganizationAccess(admin, 'org-b')).not.toThrow();
   });
