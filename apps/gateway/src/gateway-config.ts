@@ -67,9 +67,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     const url = values[`${name.toUpperCase() as Uppercase<SubgraphName>}_URL`];
     if (url) subgraphUrls[name] = url;
   }
-  if (values.NODE_ENV === 'production' && !values.INTERNAL_API_TOKEN) {
-    throw new Error('invalid gateway configuration: INTERNAL_API_TOKEN is required in production');
-  }
   const identityBaseUrl = new URL(subgraphUrls.identity ?? DEFAULT_SUBGRAPH_URLS.identity).origin;
   return {
     nodeEnv: values.NODE_ENV,

@@ -8,7 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { INTERNAL_TOKEN_HEADER, JwksAccessTokenVerifier } from '@offboarding/platform';
+import { internalAuthHeaders, JwksAccessTokenVerifier } from '@offboarding/platform';
 import { authenticateRequests, type RequestAuth } from './gateway-auth';
 import { queryLimitRules } from './query-limits';
 import { RateLimiter } from './rate-limiter';
@@ -68,7 +68,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const verifier = new JwksAccessTokenVerifier(config.jwksUrl);
   const revocations = new RevocationList(
     `${config.identityBaseUrl}/internal/revoked-sessions`,
-    { [INTERNAL_TOKEN_HEADER]: config.internalApiToken ?? (config.nodeEnv === 'production' ? '' : 'development-internal-token') },
+    // In production without INTERNAL_API_TOKEN every poll fails saying so, and the gateway stays unready.
+    () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
     config.revocationPollIntervalMs,
     logger,
   );

@@ -24,7 +24,7 @@ export class RevocationList {
 
   constructor(
     private readonly feedUrl: string,
-    private readonly headers: Record<string, string>,
+    private readonly headers: () => Record<string, string>,
     private readonly intervalMs: number,
     private readonly logger: Logger,
     private readonly clock: Clock = new SystemClock(),
@@ -59,7 +59,7 @@ export class RevocationList {
   async poll(): Promise<void> {
     const url = new URL(this.feedUrl);
     if (this.since) url.searchParams.set('since', this.since);
-    const response = await fetch(url, { headers: this.headers, signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(url, { headers: this.headers(), signal: AbortSignal.timeout(5_000) });
     if (!response.ok) throw new Error(`revocation feed answered ${response.status}`);
     const body = (await response.json()) as { asOf: string; sessions: RevokedSession[] };
     for (const session of body.sessions) {

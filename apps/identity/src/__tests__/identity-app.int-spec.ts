@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SignJWT } from 'jose';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { EventPayload, EventType } from '@offboarding/contracts';
 import { type EventEnvelope, type EventHandler, recordInInbox } from '@offboarding/messaging';
@@ -37,6 +38,22 @@ describe('identity service', () => {
   const logLines: string[] = [];
   const originalWrite = process.stdout.write.bind(process.stdout);
   let admin: Auth;
+  /** With TEST_DATABASE_URL, a database of its own on that server (the service's schema name is fixed). */
+  let realDatabase: { admin: string; name: string } | null = null;
+
+  async function databaseUrl(): Promise<string> {
+    const server = process.env.TEST_DATABASE_URL;
+    if (!server || server.startsWith('pglite:')) return 'pglite://memory';
+    const name = `identity_test_${randomBytes(4).toString('hex')}`;
+    const client = new Client({ connectionString: server });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    realDatabase = { admin: server, name };
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    return url.toString();
+  }
 
   const organizations = { customer: randomUUID(), vendor: randomUUID(), partner: randomUUID(), other: randomUUID() };
 
@@ -98,7 +115,7 @@ describe('identity service', () => {
     });
     await new Promise<void>((resolve) => keyServer.listen(0, '127.0.0.1', resolve));
     Object.assign(process.env, {
-      IDENTITY_DATABASE_URL: 'pglite://memory',
+      IDENTITY_DATABASE_URL: await databaseUrl(),
       MESSAGING_ENABLED: 'false',
       SCHEDULER_INTERVAL_MS: '0',
       LOG_LEVEL: 'trace',
@@ -129,6 +146,12 @@ describe('identity service', () => {
     process.stdout.write = originalWrite;
     process.env = saved;
     await new Promise((resolve) => keyServer?.close(resolve));
+    if (realDatabase) {
+      const client = new Client({ connectionString: realDatabase.admin });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${realDatabase.name} WITH (FORCE)`);
+      await client.end();
+    }
   });
 
   it('seeds the development admin and publishes every signing key; the first one signs', async () => {
