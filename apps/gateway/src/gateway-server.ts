@@ -68,7 +68,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const verifier = new JwksAccessTokenVerifier(config.jwksUrl);
   const revocations = new RevocationList(
     `${config.identityBaseUrl}/internal/revoked-sessions`,
-    // In production without INTERNAL_API_TOKEN every poll fails saying so, and the gateway stays unready.
+    // In production without INTERNAL_API_TOKEN every poll fails saying so, and authenticated requests get 503.
     () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
     config.revocationPollIntervalMs,
     logger,
@@ -117,9 +117,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Not tied to identity: with the revocation list not loaded yet, authenticated requests are
+  // answered 503 one by one (fail closed) while anonymous ones (login) still work.
   app.get('/health/ready', (_req, res) => {
-    const ok = ready && revocations.ready;
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : ready ? 'loading the revocation list' : 'stopping' });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'stopping', revocationListLoaded: revocations.ready });
   });
   app.use(
     '/graphql',
