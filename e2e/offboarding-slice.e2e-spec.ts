@@ -3,12 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { kcatInstalled, waitFor } from '@offboarding/testing';
 import { startStack, type RunningStack } from '../tools/stack';
-import { graphql, graphqlRequest } from './graphql-client';
+import { graphql as graphqlAs, graphqlRequest as graphqlRequestAs, login, SEEDED_ADMIN } from './graphql-client';
 import { headerMap, readTopicWithKcat } from './kcat';
 
 // The whole embedded stack as `npm start` runs it (dev broker, four services, gateway as
 // separate processes), on ports of its own so it can run beside a developer's stack.
 const ports = { gatewayPort: 14000, firstServicePort: 14001, brokerPort: 19092 };
+// The tests poll every 50 ms while waiting for events: far above a person's request rate.
+const RATE_LIMIT_FOR_POLLING = { RATE_LIMIT_PER_MINUTE: '60000', RATE_LIMIT_BURST: '1000' };
 
 interface OrganizationView {
   organization: {
@@ -38,8 +40,16 @@ describe('the offboarding slice through the gateway', () => {
   const logs: string[] = [];
   let stack: RunningStack;
 
-  const start = async () =>
-    startStack({ ...ports, dataDir, env: { LOG_LEVEL: 'warn', KAFKA_BROKERS: '', DATABASE_URL: '' }, onLog: (line) => logs.push(line) });
+  // Every operation but login needs a token: the tests act as the seeded staff admin.
+  let adminToken = '';
+  const graphql = <T>(url: string, query: string, variables: Record<string, unknown> = {}) => graphqlAs<T>(url, query, variables, adminToken);
+  const graphqlRequest = <T>(url: string, query: string, variables: Record<string, unknown> = {}) => graphqlRequestAs<T>(url, query, variables, adminToken);
+
+  const start = async () => {
+    const running = await startStack({ ...ports, dataDir, env: { LOG_LEVEL: 'warn', KAFKA_BROKERS: '', DATABASE_URL: '', ...RATE_LIMIT_FOR_POLLING }, onLog: (line) => logs.push(line) });
+    adminToken = await login(running.graphqlUrl, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
+    return running;
+  };
   const view = async (id: string) => (await graphql<OrganizationView>(stack.graphqlUrl, ORGANIZATION_VIEW, { id })).organization;
 
   // A fresh stack copies a database template per service and starts five processes: minutes
@@ -199,6 +209,62 @@ describe('the offboarding slice through the gateway', () => {
     );
     expect(entitlement).toEqual({ status: 'CANCELLED', cancellationReason: 'NON_PAYMENT', cancelledBy: 'system:grace-period-sweep' });
     await waitFor(async () => (await licenceOf()) === 'CANCELLED', { timeoutMs: 60_000, description: 'the licence cancelled downstream' });
+  });
+
+  it('lets a collaborator read only their own organization, revokes sessions within seconds and shuts out an archived organization', async () => {
+    const anonymous = await graphqlRequestAs(stack.graphqlUrl, '{ organizations { totalCount } }');
+    expect(anonymous.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    const create = async (name: string) =>
+      (await graphql<{ createOrganization: { id: string } }>(stack.graphqlUrl, `mutation C($name: String!) { createOrganization(input: { name: $name, type: CUSTOMER }) { id } }`, { name }))
+        .createOrganization.id;
+    const own = await create('Portal Customer AG');
+    const other = await create('Someone Else BV');
+    await waitFor(
+      async () => (await graphql<{ organization: { portalAccess: { enabled: boolean } | null } }>(stack.graphqlUrl, 'query P($id: ID!) { organization(id: $id) { portalAccess { enabled } } }', { id: own })).organization.portalAccess?.enabled,
+      { timeoutMs: 60_000, description: 'identity knows the organization' },
+    );
+    await graphql(stack.graphqlUrl, 'mutation U($org: ID!) { createUser(input: { email: "cleo@portal.example", displayName: "Cleo", role: COLLABORATOR, organizationId: $org, password: "cleo-password-1" }) { id } }', {
+      org: own,
+    });
+    const cleo = await login(stack.graphqlUrl, 'cleo@portal.example', 'cleo-password-1');
+    const asCleo = <T>(query: string, variables: Record<string, unknown> = {}) => graphqlRequestAs<T>(stack.graphqlUrl, query, variables, cleo);
+
+    const mine = await asCleo<{ organization: { name: string; portalAccess: { enabled: boolean }; licenses: unknown[] } }>(
+      'query O($id: ID!) { organization(id: $id) { name portalAccess { enabled } licenses { status } auditTrailIntact } }',
+      { id: own },
+    );
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.organization).toMatchObject({ name: 'Portal Customer AG', portalAccess: { enabled: true }, licenses: [] });
+    expect((await asCleo('query O($id: ID!) { organization(id: $id) { name } }', { id: other })).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await asCleo('{ organizations { totalCount } }')).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await asCleo('mutation { createOrganization(input: { name: "Mine now", type: CUSTOMER }) { id } }')).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+
+    // Revocation: a logged-out session's token is refused at the gateway within the poll interval.
+    const second = await login(stack.graphqlUrl, 'cleo@portal.example', 'cleo-password-1');
+    expect((await graphqlRequestAs<{ logout: boolean }>(stack.graphqlUrl, 'mutation { logout }', {}, second)).data?.logout).toBe(true);
+    const loggedOutAt = performance.now();
+    await waitFor(async () => (await graphqlRequestAs(stack.graphqlUrl, '{ me { id } }', {}, second)).errors?.[0]?.extensions?.code === 'UNAUTHENTICATED', {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      description: 'the logged-out token refused at the gateway',
+    });
+    const delayMs = performance.now() - loggedOutAt;
+    expect(delayMs).toBeLessThan(2_500);
+    logs.push(`[e2e]           revocation seen at the gateway after ${Math.round(delayMs)} ms`);
+
+    // Archive: identity hears organization_archived, revokes the sessions; the gateway says why.
+    await graphql(stack.graphqlUrl, 'mutation A($id: ID!) { archiveOrganization(id: $id) { status } }', { id: own });
+    const refused = await waitFor(
+      async () => {
+        const answer = await asCleo('{ me { id } }');
+        return answer.errors?.[0]?.extensions?.code === 'FORBIDDEN' ? answer.errors[0] : undefined;
+      },
+      { timeoutMs: 60_000, description: "the archived organization's collaborator refused" },
+    );
+    expect(refused.message).toMatch(/organization is archived/);
+    const again = await graphqlRequestAs(stack.graphqlUrl, 'mutation { login(email: "cleo@portal.example", password: "cleo-password-1") { accessToken } }');
+    expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/archived/) });
   });
 
   it('keeps every record and every event across a restart of the whole stack, delivering nothing twice', async () => {

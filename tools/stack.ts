@@ -102,13 +102,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const serviceUrls = {} as Record<(typeof SERVICES)[number], string>;
     const gatewayEnv: NodeJS.ProcessEnv = { ...env, GATEWAY_PORT: String(options.gatewayPort) };
     SERVICES.forEach((service, index) => {
-      const port = options.firstServicePort + index;
-      serviceUrls[service] = `http://localhost:${port}`;
+      serviceUrls[service] = `http://localhost:${options.firstServicePort + index}`;
       gatewayEnv[`${service.toUpperCase()}_URL`] = `${serviceUrls[service]}/graphql`;
+    });
+    SERVICES.forEach((service, index) => {
       launch(service, `apps/${service}/src/main.ts`, {
         ...env,
         KAFKA_BROKERS: kafkaBrokers,
-        [`${service.toUpperCase()}_PORT`]: String(port),
+        [`${service.toUpperCase()}_PORT`]: String(options.firstServicePort + index),
+        // Every subgraph verifies access tokens against identity's public keys.
+        IDENTITY_URL: `${serviceUrls.identity}/graphql`,
       });
     });
     await Promise.all(

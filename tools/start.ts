@@ -18,6 +18,8 @@ async function main(): Promise<void> {
       '',
       '  Offboarding platform is running',
       `  GraphQL:   ${stack.graphqlUrl}`,
+      `  Sign in:   mutation { login(email: "admin@offboarding.local", password: "${process.env.ADMIN_PASSWORD ? '<ADMIN_PASSWORD>' : 'admin'}") { accessToken } }`,
+      '             then send the header  Authorization: Bearer <accessToken>',
       `  Kafka:     ${stack.kafkaBrokers}${process.env.KAFKA_BROKERS ? '' : ' (development broker)'}`,
       `  Databases: ${usingRealDatabase ? 'DATABASE_URL' : `embedded PGlite under ${dataDir}`}`,
       '  Press Ctrl-C to stop.',

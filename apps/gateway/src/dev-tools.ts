@@ -1,5 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
+import type { Caller } from '@offboarding/platform';
 import { SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 
 // The `dev` subgraph: controls for the whole running stack that exist only outside production.
@@ -73,6 +74,14 @@ interface JobRun {
 
 export type ServiceBaseUrls = Record<SubgraphName, string>;
 
+/** The dev controls move the whole stack through time: staff admins only. */
+function requireAdmin(value: unknown): void {
+  const context = value as DevContext | undefined;
+  if (!context?.caller) throw new GraphQLError('sign in first: the development controls need an access token', { extensions: { code: 'UNAUTHENTICATED' } });
+  if (context.caller.role !== 'ADMIN') throw new GraphQLError('the development controls need the role ADMIN', { extensions: { code: 'FORBIDDEN' } });
+}
+type DevContext = { caller?: Caller | null };
+
 async function call<T>(service: string, url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
@@ -104,10 +113,14 @@ export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
     typeDefs: devTypeDefs,
     resolvers: {
       Query: {
-        _devNow: async () => summary(await clocks()),
+        _devNow: async (_: unknown, _args: unknown, context: unknown) => {
+          requireAdmin(context);
+          return summary(await clocks());
+        },
       },
       Mutation: {
-        _devAdvanceClock: async (_: unknown, { days }: { days: number }) => {
+        _devAdvanceClock: async (_: unknown, { days }: { days: number }, context: unknown) => {
+          requireAdmin(context);
           if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
             throw new GraphQLError(`days: must be a whole number from 1 to ${MAX_DAYS}`, { extensions: { code: 'BAD_USER_INPUT' } });
           }
@@ -124,7 +137,8 @@ export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
           );
           return summary(all);
         },
-        _devRunScheduledJobs: async () => {
+        _devRunScheduledJobs: async (_: unknown, _args: unknown, context: unknown) => {
+          requireAdmin(context);
           const runs: JobRun[] = [];
           // In the order events flow, so one call moves a chain of due work as far as it can.
           for (const service of SUBGRAPH_NAMES) {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits';
 
 export const SUBGRAPH_NAMES = ['entitlements', 'provisioning', 'identity', 'retention'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -22,6 +23,15 @@ export interface GatewayConfig {
   /** Subgraph URL overrides; the checked-in supergraph names localhost defaults. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   logLevel: string;
+  /** Where the identity service publishes its token signing keys. */
+  jwksUrl: string;
+  /** Base URL of the identity service's HTTP endpoints (the revocation feed). */
+  identityBaseUrl: string;
+  revocationPollIntervalMs: number;
+  /** Shared token for identity's /internal endpoints (null: the development token). */
+  internalApiToken: string | null;
+  rateLimit: { perMinute: number; burst: number };
+  queryLimits: QueryLimits;
 }
 
 const schema = z.object({
@@ -35,6 +45,14 @@ const schema = z.object({
   PROVISIONING_URL: z.url().optional(),
   IDENTITY_URL: z.url().optional(),
   RETENTION_URL: z.url().optional(),
+  IDENTITY_JWKS_URL: z.url().optional(),
+  REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  INTERNAL_API_TOKEN: z.string().min(32).optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(DEFAULT_QUERY_LIMITS.maxDepth),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(DEFAULT_QUERY_LIMITS.maxAliases),
+  MAX_QUERY_COST: z.coerce.number().int().min(10).default(DEFAULT_QUERY_LIMITS.maxCost),
 });
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -49,6 +67,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     const url = values[`${name.toUpperCase() as Uppercase<SubgraphName>}_URL`];
     if (url) subgraphUrls[name] = url;
   }
+  const identityBaseUrl = new URL(subgraphUrls.identity ?? DEFAULT_SUBGRAPH_URLS.identity).origin;
   return {
     nodeEnv: values.NODE_ENV,
     devTools: values.NODE_ENV !== 'production',
@@ -60,5 +79,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     ),
     subgraphUrls,
     logLevel: values.LOG_LEVEL,
+    jwksUrl: values.IDENTITY_JWKS_URL ?? new URL('/.well-known/jwks.json', identityBaseUrl).toString(),
+    identityBaseUrl,
+    revocationPollIntervalMs: values.REVOCATION_POLL_INTERVAL_MS,
+    internalApiToken: values.INTERNAL_API_TOKEN ?? null,
+    rateLimit: { perMinute: values.RATE_LIMIT_PER_MINUTE, burst: values.RATE_LIMIT_BURST },
+    queryLimits: { maxDepth: values.MAX_QUERY_DEPTH, maxAliases: values.MAX_QUERY_ALIASES, maxCost: values.MAX_QUERY_COST },
   };
 }

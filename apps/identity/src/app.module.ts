@@ -1,14 +1,24 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@offboarding/platform';
 import { entities } from './entities';
+import { IdentityModule } from './identity.module';
+import { LocalAccessTokenVerifier, SigningKeys } from './keys/signing-keys';
 import { migrations } from './migrations';
 import { OrganizationReference } from './organizations/organization.model';
-import { PortalAccessModule } from './portal-access/portal-access.module';
+
+// One key store: it signs tokens and verifies them for this subgraph, without a JWKS round trip.
+const signingKeys = SigningKeys.fromEnv();
 
 @Module({
   imports: [
-    PlatformModule.forSubgraph({ service: 'identity', entities, migrations, entityStubs: [OrganizationReference] }),
-    PortalAccessModule,
+    PlatformModule.forSubgraph({
+      service: 'identity',
+      entities,
+      migrations,
+      entityStubs: [OrganizationReference],
+      accessTokens: new LocalAccessTokenVerifier(signingKeys),
+    }),
+    IdentityModule.register(signingKeys),
   ],
 })
 export class AppModule {}

@@ -1,3 +1,19 @@
+import { AuditLogEntity } from './audit/audit-log.entity';
 import { PortalAccessEntity } from './portal-access/portal-access.entity';
+import { PurgeRequestEntity } from './privacy/purge-request.entity';
+import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity';
+import { SsoConnectionEntity } from './sso/sso-connection.entity';
+import { CredentialEntity, KnownOrganizationEntity, UserEntity, UserPiiEntity } from './users/user.entity';
 
-export const entities = [PortalAccessEntity];
+export const entities = [
+  PortalAccessEntity,
+  KnownOrganizationEntity,
+  UserEntity,
+  UserPiiEntity,
+  CredentialEntity,
+  SessionEntity,
+  RefreshTokenEntity,
+  SsoConnectionEntity,
+  AuditLogEntity,
+  PurgeRequestEntity,
+];

@@ -23,3 +23,5 @@ export * from './observability/metrics';
 export * from './observability/operation-log';
 export * from './observability/tracing';
 export * from './export';
+export * from './auth/access-token';
+export * from './auth/access.guard';

@@ -1,3 +1,4 @@
 export * from './wait-for';
 export * from './databases';
 export * from './kcat';
+export * from './access-tokens';

@@ -1,5 +1,6 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { type Caller, CurrentCaller, pageRequest } from '@offboarding/platform';
+import { AdminOnly, AnyRole, assertOrganizationAccess, type Caller, CurrentCaller, pageRequest } from '@offboarding/platform';
+import { assertPortalAccess } from './organization-access';
 import type { ContactEntity } from './contact.entity';
 import { ContactInput, CreateOrganizationInput } from './dto/create-organization.input';
 import { OrganizationFilter } from './dto/organization-filter.input';
@@ -16,11 +17,17 @@ export class OrganizationsResolver {
   constructor(private readonly organizationsService: OrganizationsService) {}
 
   @Query(() => OrganizationModel, { nullable: true })
-  organization(@Args('id', ID_ARG) id: string): Promise<OrganizationEntity | null> {
-    return this.organizationsService.findById(id);
+  @AnyRole()
+  async organization(@Args('id', ID_ARG) id: string, @CurrentCaller() caller: Caller): Promise<OrganizationEntity | null> {
+    // Scope first, so a collaborator learns nothing about whether another organization exists.
+    assertOrganizationAccess(caller, id);
+    const organization = await this.organizationsService.findById(id);
+    if (organization) assertPortalAccess(caller, organization);
+    return organization;
   }
 
-  @Query(() => OrganizationConnection, { description: 'Archived organizations only with filter.includeArchived; purged ones never.' })
+  @Query(() => OrganizationConnection, { description: 'Archived organizations only with filter.includeArchived; purged ones never. Staff only.' })
+  @AdminOnly()
   organizations(
     @Args('filter', { type: () => OrganizationFilter, nullable: true }) filter: OrganizationFilter | null,
     @Args('first', FIRST) first: number | null,
@@ -33,11 +40,13 @@ export class OrganizationsResolver {
   }
 
   @Mutation(() => OrganizationModel)
+  @AdminOnly()
   createOrganization(@Args('input') input: CreateOrganizationInput, @CurrentCaller() caller: Caller): Promise<OrganizationEntity> {
     return this.organizationsService.create({ ...input, actor: caller.actorId });
   }
 
   @Mutation(() => ContactModel)
+  @AdminOnly()
   addContact(
     @Args('organizationId', ID_ARG) organizationId: string,
     @Args('input') input: ContactInput,
@@ -47,32 +56,41 @@ export class OrganizationsResolver {
   }
 
   @Mutation(() => OrganizationModel, { description: 'Archives an organization whose entitlements are all cancelled.' })
+  @AdminOnly()
   archiveOrganization(@Args('id', ID_ARG) id: string, @CurrentCaller() caller: Caller): Promise<OrganizationEntity> {
     return this.organizationsService.archive(id, caller.actorId);
   }
 
   @Mutation(() => OrganizationModel, { description: 'Brings an archived organization back, within its reactivation window.' })
+  @AdminOnly()
   unarchiveOrganization(@Args('id', ID_ARG) id: string, @CurrentCaller() caller: Caller): Promise<OrganizationEntity> {
     return this.organizationsService.unarchive(id, caller.actorId);
   }
 
-  @ResolveField(() => OrganizationModel, { nullable: true, description: 'The vendor of a partner organization.' })
+  @ResolveField(() => OrganizationModel, { nullable: true, description: 'The vendor of a partner organization (staff only: another organization).' })
+  @AdminOnly()
   vendor(@Parent() organization: OrganizationEntity): Promise<OrganizationEntity | null> {
     return organization.vendorId ? this.organizationsService.findById(organization.vendorId) : Promise.resolve(null);
   }
 
-  @ResolveField(() => OrganizationConnection, { description: "A vendor's partner organizations." })
+  @ResolveField(() => OrganizationConnection, { description: "A vendor's partner organizations (staff only: other organizations)." })
+  @AdminOnly()
   partners(@Parent() organization: OrganizationEntity, @Args('first', FIRST) first: number | null, @Args('after', AFTER) after: string | null) {
     return this.organizationsService.listPartners(organization.id, pageRequest(first, after));
   }
 
   @ResolveField(() => ContactConnection)
+  @AnyRole()
   contacts(@Parent() organization: OrganizationEntity, @Args('first', FIRST) first: number | null, @Args('after', AFTER) after: string | null) {
     return this.organizationsService.listContacts(organization.id, pageRequest(first, after));
   }
 
   @ResolveReference()
-  resolveReference(reference: { id: string }): Promise<OrganizationEntity | null> {
-    return this.organizationsService.findById(reference.id);
+  @AnyRole()
+  async resolveReference(@Parent() reference: { id: string }, @CurrentCaller() caller: Caller): Promise<OrganizationEntity | null> {
+    assertOrganizationAccess(caller, reference.id);
+    const organization = await this.organizationsService.findById(reference.id);
+    if (organization) assertPortalAccess(caller, organization);
+    return organization;
   }
 }

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { EventPayload } from '@offboarding/contracts';
 import { Outbox } from '@offboarding/messaging';
 import { Clock } from '@offboarding/platform';
+import { KnownOrganizationEntity } from '../users/user.entity';
 import { PortalAccessEntity } from './portal-access.entity';
 
 @Injectable()
@@ -20,6 +21,12 @@ export class PortalAccessService {
   ): Promise<void> {
     if (await manager.findOneBy(PortalAccessEntity, { organizationId: event.organizationId })) return;
     const now = this.clock.now();
+    // Type and vendor drive the cascade from a vendor to its partners' users.
+    await manager.upsert(
+      KnownOrganizationEntity,
+      { organizationId: event.organizationId, type: event.type, vendorId: event.vendorId, createdAt: now },
+      ['organizationId'],
+    );
     await manager.insert(PortalAccessEntity, { organizationId: event.organizationId, enabled: true, changedAt: now });
     await this.outbox.add(manager, 'com.offboarding.identity.portal_access_enabled.v1', event.organizationId, {
       organizationId: event.organizationId,

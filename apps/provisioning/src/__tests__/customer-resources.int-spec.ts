@@ -89,7 +89,7 @@ describe('what customers and admins do with the resources', () => {
     expect(await kit.affiliates.resolveTrackingLink(link.code)).toMatchObject({ kind: 'redirect' });
 
     await kit.deliver(afl.cancelled());
-    await expect(kit.affiliates.campaignForCustomer(campaign.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(kit.affiliates.campaignForCustomer(campaign.id, { actorId: randomUUID(), role: 'COLLABORATOR', organizationId: campaign.organizationId, sessionId: null })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(kit.affiliates.updateCampaign({ id: campaign.id, name: 'edited' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await kit.affiliates.resolveTrackingLink(link.code)).toEqual({ kind: 'gone' });
     await expect(kit.affiliates.enableTrackingLink(link.id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
@@ -98,7 +98,7 @@ describe('what customers and admins do with the resources', () => {
     });
 
     await kit.deliver(afl.reactivated());
-    await expect(kit.affiliates.campaignForCustomer(campaign.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(kit.affiliates.campaignForCustomer(campaign.id, { actorId: randomUUID(), role: 'COLLABORATOR', organizationId: campaign.organizationId, sessionId: null })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await kit.affiliates.enableTrackingLink(link.id)).status).toBe('ACTIVE');
     expect(await kit.affiliates.resolveTrackingLink(link.code)).toMatchObject({ kind: 'redirect' });
     expect((await kit.affiliates.partnerRelationships(organizationId)).map((r) => r.status)).toEqual(['ACTIVE']);

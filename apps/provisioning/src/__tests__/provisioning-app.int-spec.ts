@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import type { EventType } from '@offboarding/contracts';
 import { type EventEnvelope, type EventHandler, recordInInbox } from '@offboarding/messaging';
 import { EventHandlerRegistry } from '@offboarding/platform';
+import { TestIdentity } from '@offboarding/testing';
 import { entitlementEvents } from './provisioning-test-kit';
 
 interface GraphQLAnswer<T> {
@@ -24,6 +25,8 @@ describe('provisioning service over HTTP', () => {
   let app: INestApplication;
   let baseUrl: string;
   let storageDir: string;
+  let identity: TestIdentity;
+  let adminToken: string;
   const saved = { ...process.env };
 
   async function deliver<T extends EventType>(event: EventEnvelope<T>): Promise<void> {
@@ -37,7 +40,7 @@ describe('provisioning service over HTTP', () => {
   async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer<T>> {
     const response = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphQLAnswer<T>;
@@ -51,7 +54,10 @@ describe('provisioning service over HTTP', () => {
 
   beforeAll(async () => {
     storageDir = await mkdtemp(path.join(tmpdir(), 'provisioning-app-'));
+    identity = await TestIdentity.start();
+    adminToken = await identity.token({ role: 'ADMIN', expiresIn: 3600 });
     Object.assign(process.env, {
+      IDENTITY_URL: identity.graphqlUrl,
       PROVISIONING_DATABASE_URL: 'pglite://memory',
       MESSAGING_ENABLED: 'false',
       SCHEDULER_INTERVAL_MS: '0',
@@ -67,6 +73,7 @@ describe('provisioning service over HTTP', () => {
 
   afterAll(async () => {
     await app?.close();
+    await identity?.stop();
     process.env = saved;
     await rm(storageDir, { recursive: true, force: true });
   });

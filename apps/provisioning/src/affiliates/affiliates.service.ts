@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EntitlementClass } from '@offboarding/contracts';
 import { UnitOfWork } from '@offboarding/messaging';
-import { Clock, InvalidTransitionError, NotFoundError } from '@offboarding/platform';
+import { assertOrganizationAccess, type Caller, Clock, InvalidTransitionError, NotFoundError } from '@offboarding/platform';
 import { PROVISIONING_CONFIG, type ProvisioningConfig } from '../config/provisioning-config';
 import { KnownEntitlementsService } from '../known-entitlements/known-entitlements.service';
 import type { ClassResources, DeprovisionContext, EntitlementRef, ResourceCounts } from '../shared/class-resources';
@@ -192,9 +192,11 @@ export class AffiliatesService implements ClassResources {
   }
 
   /** The customer-facing read: an invalidated campaign is closed to the customer. */
-  async campaignForCustomer(campaignId: string): Promise<CampaignEntity> {
+  async campaignForCustomer(campaignId: string, caller: Caller): Promise<CampaignEntity> {
     const campaign = isUuid(campaignId) ? await this.dataSource.getRepository(CampaignEntity).findOneBy({ id: campaignId }) : null;
     if (!campaign) throw new NotFoundError('campaign', campaignId);
+    // Another organization's campaign is refused before anything about its state is said.
+    assertOrganizationAccess(caller, campaign.organizationId);
     this.assertCustomerMayUse(campaign);
     return campaign;
   }

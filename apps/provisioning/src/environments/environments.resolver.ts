@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { AdminOnly, AnyRole, type Caller, CurrentCaller } from '@offboarding/platform';
 import { OrganizationReference } from '../organizations/organization.model';
-import { UNAUTHENTICATED_ACTOR } from '../shared/actor';
 import type { EnvironmentExportEntity } from './environment-export.entity';
 import type { EnvironmentEntity } from './environment.entity';
 import { EnvironmentExportModel, EnvironmentModel, UpdateEnvironmentContactInput } from './environment.model';
@@ -11,6 +11,7 @@ export class OrganizationEnvironmentsResolver {
   constructor(private readonly environmentsService: EnvironmentsService) {}
 
   @ResolveField(() => [EnvironmentModel], { description: 'Hosted environments of the organization, oldest first.' })
+  @AnyRole()
   environments(@Parent() organization: OrganizationReference): Promise<EnvironmentEntity[]> {
     return this.environmentsService.listForOrganization(organization.id);
   }
@@ -21,33 +22,39 @@ export class EnvironmentsResolver {
   constructor(private readonly environments: EnvironmentsService) {}
 
   @ResolveField(() => [EnvironmentExportModel], { description: 'Export artifacts, oldest first.' })
+  @AnyRole()
   exports(@Parent() environment: EnvironmentEntity): Promise<EnvironmentExportEntity[]> {
     return this.environments.exportsOf(environment.id);
   }
 
   @ResolveField(() => Boolean, { description: 'Whether a teardown may go ahead: the data was exported since it last changed, or the export was waived.' })
+  @AnyRole()
   teardownCleared(@Parent() environment: EnvironmentEntity): Promise<boolean> {
     return this.environments.teardownCleared(environment);
   }
 
   @Mutation(() => EnvironmentExportModel, { description: "Exports the environment's data to object storage, ahead of its teardown." })
-  exportEnvironmentData(@Args('id', { type: () => ID }) id: string): Promise<EnvironmentExportEntity> {
-    return this.environments.exportData(id, UNAUTHENTICATED_ACTOR);
+  @AdminOnly()
+  exportEnvironmentData(@Args('id', { type: () => ID }) id: string, @CurrentCaller() caller: Caller): Promise<EnvironmentExportEntity> {
+    return this.environments.exportData(id, caller.actorId);
   }
 
   @Mutation(() => EnvironmentModel, { description: 'Lets the environment be torn down without an export (admins; the reason is kept).' })
-  waiveEnvironmentExport(@Args('id', { type: () => ID }) id: string, @Args('reason') reason: string): Promise<EnvironmentEntity> {
-    return this.environments.waiveExport(id, reason, UNAUTHENTICATED_ACTOR);
+  @AdminOnly()
+  waiveEnvironmentExport(@Args('id', { type: () => ID }) id: string, @Args('reason') reason: string, @CurrentCaller() caller: Caller): Promise<EnvironmentEntity> {
+    return this.environments.waiveExport(id, reason, caller.actorId);
   }
 
   @Mutation(() => EnvironmentModel, {
     description: 'Tears a deprovisioned environment down now (admins). Refused with INVALID_TRANSITION and blockedBy EXPORT_REQUIRED until exported or waived.',
   })
-  tearDownEnvironment(@Args('id', { type: () => ID }) id: string): Promise<EnvironmentEntity> {
-    return this.environments.tearDown(id, UNAUTHENTICATED_ACTOR);
+  @AdminOnly()
+  tearDownEnvironment(@Args('id', { type: () => ID }) id: string, @CurrentCaller() caller: Caller): Promise<EnvironmentEntity> {
+    return this.environments.tearDown(id, caller.actorId);
   }
 
   @Mutation(() => EnvironmentModel, { description: "Sets the environment's technical contact." })
+  @AdminOnly()
   updateEnvironmentContact(@Args('input') input: UpdateEnvironmentContactInput): Promise<EnvironmentEntity> {
     return this.environments.updateContact(input.id, input.contactName, input.contactEmail);
   }

@@ -1,4 +1,5 @@
 import { Args, Field, ID, Mutation, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { AdminOnly, AnyRole } from '@offboarding/platform';
 import { OrganizationReference } from '../organizations/organization.model';
 import '../graphql/enums';
 import { FulfilmentStatus } from './fulfilment-status';
@@ -28,6 +29,7 @@ export class OrganizationFulfilmentsResolver {
   constructor(private readonly fulfilmentsService: FulfilmentsService) {}
 
   @ResolveField(() => [FulfilmentModel], { description: 'Order fulfilments of the organization, oldest first.' })
+  @AnyRole()
   fulfilments(@Parent() organization: OrganizationReference): Promise<FulfilmentEntity[]> {
     return this.fulfilmentsService.listForOrganization(organization.id);
   }
@@ -38,6 +40,7 @@ export class FulfilmentsResolver {
   constructor(private readonly fulfilments: FulfilmentsService) {}
 
   @Mutation(() => FulfilmentModel, { description: 'Marks an open fulfilment as delivered.' })
+  @AdminOnly()
   markFulfilled(@Args('id', { type: () => ID }) id: string): Promise<FulfilmentEntity> {
     return this.fulfilments.markFulfilled(id);
   }

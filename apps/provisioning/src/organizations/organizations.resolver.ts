@@ -1,11 +1,18 @@
-import { Resolver, ResolveReference } from '@nestjs/graphql';
+import { Parent, Resolver, ResolveReference } from '@nestjs/graphql';
+import { AnyRole, assertOrganizationAccess, type Caller, CurrentCaller } from '@offboarding/platform';
 import { OrganizationReference } from './organization.model';
 
-/** Resolves the organization stub the gateway hands over; the feature resolvers add its fields. */
+/**
+ * Resolves the organization stub the gateway hands over; the feature resolvers add its fields.
+ * Every field of an organization in this subgraph is reached through here, so the organization
+ * scope is checked once for all of them.
+ */
 @Resolver(() => OrganizationReference)
 export class OrganizationsResolver {
   @ResolveReference()
-  resolveReference(reference: { id: string }): OrganizationReference {
+  @AnyRole()
+  resolveReference(@Parent() reference: { id: string }, @CurrentCaller() caller: Caller): OrganizationReference {
+    assertOrganizationAccess(caller, reference.id);
     return { id: reference.id };
   }
 }

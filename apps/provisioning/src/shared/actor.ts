@@ -1,7 +1,5 @@
-// Until authentication lands (identity issue) every admin or customer change is recorded
-// against this actor id; scheduled work records `system:<job>`.
-export const UNAUTHENTICATED_ACTOR = 'anonymous';
-
+// Changes made through the API are recorded against the caller's user id; scheduled work
+// records `system:<job>`.
 export function systemActor(job: string): string {
   return `system:${job}`;
 }

@@ -1,5 +1,5 @@
 import { Args, ID, Int, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import { AdminOnly, AnyRole, assertOrganizationAccess, type Caller, CurrentCaller, pageRequest, Public } from '@offboarding/platform';
+import { AdminOnly, AnyRole, assertOrganizationAccess, type Caller, CurrentCaller, pageRequest } from '@offboarding/platform';
 import { OrganizationReference } from '../organizations/organization.model';
 import { AuditTrailVerificationModel } from '../timeline/retention.models';
 import { AuditEntryConnection, type AuditEntryModel } from './audit-entry.model';
@@ -9,10 +9,11 @@ import { AuditTrailService } from './audit-trail.service';
 export class OrganizationAuditTrailResolver {
   constructor(private readonly auditTrailService: AuditTrailService) {}
 
-  // The gateway resolves references; the fields below check the caller.
+  /** Every organization field of this subgraph is reached through here: the scope is checked once. */
   @ResolveReference()
-  @Public()
-  resolveReference(reference: { id: string }): OrganizationReference {
+  @AnyRole()
+  resolveReference(@Parent() reference: { id: string }, @CurrentCaller() caller: Caller): OrganizationReference {
+    assertOrganizationAccess(caller, reference.id);
     return { id: reference.id };
   }
 

@@ -333,9 +333,18 @@ export const eventCatalog = {
     "The organization's collaborators may use the customer portal.",
     z.strictObject({ organizationId: id, enabledAt: instant }),
   ),
+  'com.offboarding.identity.portal_access_disabled.v1': event(
+    'identity',
+    "The organization's collaborators lost portal access (archive, or the timeline's portal milestone); their sessions are revoked.",
+    z.strictObject({
+      organizationId: id,
+      requestId: id.nullable().describe("The retention service's portal_hide_requested; null when the organization was archived."),
+      disabledAt: instant,
+    }),
+  ),
   'com.offboarding.identity.sso_shutdown_completed.v1': event(
     'identity',
-    "The organization's accounts (and its partners' users) were deactivated, SSO connection strings and admin credentials deleted, sessions revoked.",
+    "SSO shutdown done: the organization's (and, for a vendor, its partners') accounts deactivated, SSO connection strings and credentials deleted, every session revoked.",
     z.strictObject({
       organizationId: id,
       requestId: id,
@@ -345,29 +354,65 @@ export const eventCatalog = {
       completedAt: instant,
     }),
   ),
-  'com.offboarding.identity.portal_access_disabled.v1': event(
+  'com.offboarding.identity.sessions_revoked.v1': event(
     'identity',
-    "The organization's collaborators can no longer use the customer portal.",
+    "Sessions of the organization's users were revoked: their access tokens are refused at once and their refresh tokens are dead. At most 1000 sessions per event.",
     z.strictObject({
       organizationId: id,
-      requestId: id.nullable().describe("The retention service's portal_hide_requested it answers; null when disabled for another reason (archive)."),
-      disabledAt: instant,
+      sessionIds: z.array(id).min(1).max(1000),
+      reason: z.enum(['LOGOUT', 'ADMIN', 'ACCOUNT_DEACTIVATED', 'PORTAL_ACCESS_DISABLED', 'REFRESH_TOKEN_REUSED']),
+      revokedAt: instant,
     }),
   ),
-  'com.offboarding.identity.pii_masked.v1': event(
+  'com.offboarding.identity.accounts_deactivated.v1': event(
     'identity',
-    "Users' names, e-mails and phones were masked with the organization's masking key.",
-    piiMasked,
+    "The organization's user accounts were deactivated; for a vendor, its partners' users too.",
+    z.strictObject({
+      organizationId: id,
+      affectedOrganizationIds: z.array(id).min(1).describe('The organization and, for a vendor, its partner organizations.'),
+      deactivatedUsers: z.int().min(0),
+      deactivatedAt: instant,
+    }),
   ),
-  'com.offboarding.identity.organization_purged.v1': event(
+  'com.offboarding.identity.accounts_reactivated.v1': event(
     'identity',
-    "The organization's users, credentials, sessions and SSO connections were deleted.",
-    organizationPurged,
+    "Deactivated accounts whose data still exists (not masked, not purged) are active again.",
+    z.strictObject({
+      organizationId: id,
+      affectedOrganizationIds: z.array(id).min(1),
+      reactivatedUsers: z.int().min(0),
+      reactivatedAt: instant,
+    }),
+  ),
+  'com.offboarding.identity.sso_connection_deleted.v1': event(
+    'identity',
+    'The connection string (secret) of an SSO connection was deleted: every later SSO login through it fails.',
+    z.strictObject({ organizationId: id, connectionId: id, deletedAt: instant }),
+  ),
+  'com.offboarding.identity.credentials_deleted.v1': event(
+    'identity',
+    "The password credentials of the organization's users were deleted: password login fails for them.",
+    z.strictObject({
+      organizationId: id,
+      affectedOrganizationIds: z.array(id).min(1),
+      deletedCredentials: z.int().min(0),
+      deletedAt: instant,
+    }),
   ),
   'com.offboarding.identity.audit_recorded.v1': event(
     'identity',
     'An offboarding action of the identity service, for the organization-wide audit trail.',
     auditRecorded,
+  ),
+  'com.offboarding.identity.pii_masked.v1': event(
+    'identity',
+    "The organization's users' e-mail addresses and names were masked with the organization's masking key.",
+    piiMasked,
+  ),
+  'com.offboarding.identity.organization_purged.v1': event(
+    'identity',
+    "The organization's users, credentials, sessions, SSO connections and portal access were deleted.",
+    organizationPurged,
   ),
   'com.offboarding.retention.pii_masking_requested.v1': event(
     'retention',
@@ -386,71 +431,13 @@ export const eventCatalog = {
   ),
   'com.offboarding.retention.sso_shutdown_requested.v1': event(
     'retention',
-    "The identity service deactivates the organization's accounts (a vendor's partners' users too), deletes SSO connection strings and admin credentials, revokes sessions, then confirms with sso_shutdown_completed.",
+    "The timeline's SSO milestone: identity deactivates the organization's accounts (a vendor's partners' too), deletes SSO connection strings and credentials, revokes every session, then confirms with sso_shutdown_completed.",
     z.strictObject({ organizationId: id, requestId: id, requestedAt: instant }),
   ),
   'com.offboarding.retention.portal_hide_requested.v1': event(
     'retention',
-    "The identity service hides the customer portal from the organization's collaborators, then confirms with portal_access_disabled carrying the requestId.",
+    "The timeline's portal milestone: identity disables the organization's portal access, then confirms with portal_access_disabled.",
     z.strictObject({ organizationId: id, requestId: id, requestedAt: instant }),
-  ),
-  'com.offboarding.retention.retention_case_opened.v1': event(
-    'retention',
-    "A retention case opened (offboarding started, or the organization's last entitlement was cancelled) with its timeline computed.",
-    z.strictObject({
-      organizationId: id,
-      caseId: id,
-      origin: z.enum(['OFFBOARDING', 'CANCELLATION']).describe('Offboarding started, or the last entitlement cancelled.'),
-      organizationType: organizationType,
-      dayZero: day,
-      exportWindowClosesAt: instant,
-      purgeEligibleAt: instant,
-      openedAt: instant,
-    }),
-  ),
-  'com.offboarding.retention.retention_case_closed.v1': event(
-    'retention',
-    'A retention case closed before purge: the organization was won back or its offboarding called off; pending milestones were skipped.',
-    z.strictObject({ organizationId: id, caseId: id, reason: z.enum(['REACTIVATED', 'UNARCHIVED', 'OFFBOARDING_CANCELLED', 'NEW_ENTITLEMENT', 'SUPERSEDED']), closedAt: instant }),
-  ),
-  'com.offboarding.retention.milestone_completed.v1': event(
-    'retention',
-    'A milestone of the offboarding timeline was confirmed done by the service that owns it.',
-    z.strictObject({ organizationId: id, caseId: id, milestone: z.enum(['ENTITLEMENTS_CANCELLED', 'EXPORT_WINDOW_CLOSES', 'SSO_SHUTDOWN', 'PII_MASKED', 'PORTAL_HIDDEN', 'FINAL_CONFIRMATION', 'PURGE_ELIGIBLE']), completedAt: instant }),
-  ),
-  'com.offboarding.retention.offboarding_completed.v1': event(
-    'retention',
-    'The final confirmation of an offboarding: every milestone up to it is done (notifications tell the organization).',
-    z.strictObject({ organizationId: id, caseId: id, completedAt: instant }),
-  ),
-  'com.offboarding.retention.data_export_ready.v1': event(
-    'retention',
-    "An export of every collection the organization has is ready to download. The signed link is a credential and never travels in events: query DataExport.downloadUrl.",
-    z.strictObject({
-      organizationId: id,
-      exportId: id,
-      sizeBytes: z.int().min(0),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      requestedBy: actor,
-      readyAt: instant,
-    }),
-  ),
-  'com.offboarding.retention.deletion_certificate_issued.v1': event(
-    'retention',
-    "Every service confirmed the organization's purge; the deletion certificate (kept for good) records the counts and a hash over all of it.",
-    z.strictObject({
-      organizationId: id,
-      certificateId: id,
-      requestId: id,
-      deleted: z.record(z.string(), z.record(z.string(), z.int().min(0))).describe('Rows deleted per service and table.'),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      issuedAt: instant,
-    }),
-  ),
-  'com.offboarding.retention.audit_recorded.v1': event(
-    'retention',
-    'An action of the retention service (an admin extending retention, placing a hold, approving a purge, requesting an export; a key destroyed), for the organization-wide audit trail. Reasons given in free text stay in the service.',
-    auditRecorded,
   ),
 } as const satisfies Record<string, EventDefinition>;
 

@@ -1,32 +1,57 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { GqlExecutionContext } from '@nestjs/graphql';
+import { DomainError, ErrorCode } from '../errors/domain-error';
 
 export const Role = { ADMIN: 'ADMIN', COLLABORATOR: 'COLLABORATOR', PARTNER_USER: 'PARTNER_USER' } as const;
 export type Role = (typeof Role)[keyof typeof Role];
+export const ROLES: readonly Role[] = Object.values(Role);
 
-/** Who is asking: an actor id for the audit trail, a role, and the organization a non-staff caller belongs to. */
+/**
+ * Who is asking, taken from a verified access token: the user id (the actor id in the audit
+ * trail), their role, the organization a non-staff caller belongs to, and the session the token
+ * was issued for.
+ */
 export interface Caller {
   actorId: string;
   role: Role;
   organizationId: string | null;
+  sessionId: string | null;
+}
+
+/** What the GraphQL context of a subgraph carries about authentication. */
+export interface AuthContext {
+  /** Absent when the request had no token, or a token that did not verify. */
+  caller?: Caller | null;
+  /** Why a presented token was refused (expired, bad signature, ...), for the error message. */
+  authError?: string | null;
 }
 
 /**
- * The caller every request runs as until authentication is in place: a staff admin recorded
- * as "anonymous". Resolvers already take the caller through `@CurrentCaller()`, so plugging in
- * verified tokens changes this one function, not the domain.
+ * The resolver arguments of a GraphQL handler hold the context at a position that depends on the
+ * kind of resolver (root and field resolvers: 3rd; reference resolvers: 2nd). It is the object
+ * PlatformModule's context function built, recognizable by its `req`.
  */
-export const UNAUTHENTICATED_CALLER: Readonly<Caller> = Object.freeze({
-  actorId: 'anonymous',
-  role: Role.ADMIN,
-  organizationId: null,
-});
-
-export function callerFromContext(context: { caller?: Caller } | undefined): Caller {
-  return context?.caller ?? UNAUTHENTICATED_CALLER;
+export function graphqlContextOf(context: ExecutionContext): AuthContext | undefined {
+  for (const arg of context.getArgs<unknown[]>()) {
+    if (arg && typeof arg === 'object' && 'req' in arg) return arg as AuthContext;
+  }
+  return undefined;
 }
 
-/** Resolver parameter: the caller of this GraphQL operation. */
-export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller =>
-  callerFromContext(GqlExecutionContext.create(context).getContext<{ caller?: Caller }>()),
+/** The authenticated caller; UNAUTHENTICATED when there is none (the guard normally said so first). */
+export function callerFromContext(context: AuthContext | undefined): Caller {
+  const caller = context?.caller;
+  if (!caller) {
+    throw new DomainError(ErrorCode.UNAUTHENTICATED, context?.authError ?? 'sign in first: this operation needs an access token');
+  }
+  return caller;
+}
+
+/** Resolver parameter: the authenticated caller of this GraphQL operation. */
+export const CurrentCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Caller => callerFromContext(graphqlContextOf(context)),
+);
+
+/** Resolver parameter for @Public() operations: the caller when there is one, else null. */
+export const OptionalCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Caller | null => graphqlContextOf(context)?.caller ?? null,
 );

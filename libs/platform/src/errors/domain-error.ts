@@ -12,6 +12,13 @@ export const ErrorCode = {
   EXPORT_WINDOW_CLOSED: 'EXPORT_WINDOW_CLOSED',
   /** A purge approval by the admin who last extended retention or released the legal hold. */
   FOUR_EYES_REQUIRED: 'FOUR_EYES_REQUIRED',
+  /** The SSO connection's secret was deleted (offboarding): SSO login is over for good. */
+  SSO_CONNECTION_DELETED: 'SSO_CONNECTION_DELETED',
+  /** Gateway limits: per-caller request rate, operation depth, cost and aliases. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

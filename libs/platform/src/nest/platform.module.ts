@@ -1,13 +1,15 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { ServiceName } from '@offboarding/contracts';
 import { Outbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@offboarding/persistence';
+import { AccessGuard } from '../auth/access.guard';
+import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv } from '../auth/access-token';
 import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
@@ -38,6 +40,11 @@ export interface SubgraphModuleOptions {
    */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- the schema builder's own type
   entityStubs?: Function[];
+  /**
+   * How this service verifies access tokens. Default: the identity service's JWKS
+   * (IDENTITY_JWKS_URL, or derived from IDENTITY_URL); the identity service passes its own keys.
+   */
+  accessTokens?: AccessTokenVerifier;
 }
 
 /**
@@ -56,6 +63,7 @@ export class PlatformModule {
     if (config.nodeEnv === 'production' && process.env.SCHEMA_ONLY !== 'true') internalApiToken();
     const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock();
     const metrics = new Metrics(options.service);
+    const accessTokens = options.accessTokens ?? new JwksAccessTokenVerifier(jwksUrlFromEnv());
     return {
       module: PlatformModule,
       imports: [
@@ -71,7 +79,13 @@ export class PlatformModule {
           introspection: config.nodeEnv !== 'production',
           includeStacktraceInErrorResponses: false,
           formatError: createGraphQLErrorFormatter(logger),
-          context: ({ req }: { req: unknown }) => ({ req }),
+          // Guards run on field and reference resolvers too, so no field escapes its access rule.
+          fieldResolverEnhancers: ['guards'],
+          // Every request is authenticated here once; the access guard and @CurrentCaller() read the result.
+          context: async ({ req }: { req: { headers?: Record<string, string | string[] | undefined> } }) => ({
+            req,
+            ...(await accessTokens.authenticate(req.headers?.authorization)),
+          }),
         }),
         OrganizationExportModule,
       ],
@@ -82,6 +96,8 @@ export class PlatformModule {
           : [HealthController, MetricsController, DevToolsController],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: AccessTokenVerifier, useValue: accessTokens },
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         {
@@ -123,6 +139,7 @@ export class PlatformModule {
         JobScheduler,
         MaskingKeys,
         Metrics,
+        AccessTokenVerifier,
       ],
     };
   }

@@ -1,0 +1,66 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { AccessTokenError, type AccessTokenVerifier, bearerToken, type Caller } from '@offboarding/platform';
+import type { RateLimiter } from './rate-limiter';
+import type { RevocationList } from './revocation-list';
+
+/** What the gateway learned about a request, kept on `res.locals` for the Apollo context. */
+export interface RequestAuth {
+  caller: Caller | null;
+  /** The verified `Authorization` header, forwarded unchanged to the subgraphs. */
+  authorization: string | null;
+  /** Correlates the gateway's and the subgraphs' log lines of one request. */
+  requestId?: string;
+}
+
+function refuse(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+  res.status(status).json({ errors: [{ message, extensions: { code, ...extra } }] });
+}
+
+const REVOCATION_MESSAGES: Record<string, { status: number; code: string; message: string }> = {
+  PORTAL_ACCESS_DISABLED: {
+    status: 403,
+    code: 'FORBIDDEN',
+    message: "your organization is archived: its users' portal access has ended",
+  },
+};
+
+/**
+ * Authenticates every GraphQL request before it reaches Apollo: verifies the bearer token against
+ * identity's JWKS (issuer, audience, expiry, signature, kid), refuses a revoked session, then
+ * applies the per-caller rate limit. Requests without a token pass as anonymous: only @Public
+ * operations (login, refresh) answer them, every subgraph refuses the rest.
+ */
+export function authenticateRequests(verifier: AccessTokenVerifier, revocations: RevocationList, limiter: RateLimiter, logger: Logger) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const header = req.headers.authorization;
+    let auth: RequestAuth = { caller: null, authorization: null };
+    if (header !== undefined) {
+      const token = bearerToken(header);
+      if (!token) return refuse(res, 401, 'UNAUTHENTICATED', 'the Authorization header must be "Bearer <access token>"');
+      try {
+        const verified = await verifier.verify(token);
+        auth = { caller: verified.caller, authorization: `Bearer ${token}` };
+      } catch (error) {
+        if (error instanceof AccessTokenError) return refuse(res, 401, 'UNAUTHENTICATED', error.message);
+        logger.error({ err: error }, 'access token verification failed');
+        return refuse(res, 503, 'SERVICE_UNAVAILABLE', 'access tokens cannot be verified right now');
+      }
+      if (!revocations.ready) return refuse(res, 503, 'SERVICE_UNAVAILABLE', 'the session revocation list is not loaded yet; retry shortly');
+      const reason = revocations.reasonFor(auth.caller!.sessionId!);
+      if (reason) {
+        const known = REVOCATION_MESSAGES[reason];
+        if (known) return refuse(res, known.status, known.code, known.message, { reason });
+        return refuse(res, 401, 'UNAUTHENTICATED', `the session was revoked (${reason.toLowerCase().replaceAll('_', ' ')}): sign in again`, { reason });
+      }
+    }
+    const key = auth.caller ? `user:${auth.caller.actorId}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+    const taken = limiter.take(key);
+    if (!taken.allowed) {
+      res.setHeader('retry-after', String(taken.retryAfterSeconds));
+      return refuse(res, 429, 'RATE_LIMITED', `too many requests: retry in ${taken.retryAfterSeconds} s`, { retryAfterSeconds: taken.retryAfterSeconds });
+    }
+    res.locals.auth = auth;
+    next();
+  };
+}

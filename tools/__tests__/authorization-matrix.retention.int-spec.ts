@@ -1,0 +1,3 @@
+import { describeAuthorizationMatrix } from './authorization-matrix';
+
+describeAuthorizationMatrix('retention', () => import('../../apps/retention/src/app.module'));
