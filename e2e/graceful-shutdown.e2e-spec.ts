@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@offboarding/contracts';
 import { startDevBroker, type DevBroker } from '@offboarding/dev-broker';
-import { waitFor } from '@offboarding/testing';
+import { TestIdentity, waitFor } from '@offboarding/testing';
 
 // SIGTERM while clients keep sending mutations: every request the service accepted completes,
 // the process exits 0 within the grace period, and after a restart each accepted change's event
@@ -17,6 +17,8 @@ const GRACE_MS = 30_000;
 describe('graceful shutdown under load', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-shutdown-'));
   let broker: DevBroker;
+  let identity: TestIdentity;
+  let token = '';
   const output: string[] = [];
 
   const startService = (): { child: ChildProcess; exited: Promise<number | null> } => {
@@ -31,6 +33,7 @@ describe('graceful shutdown under load', () => {
         DATABASE_URL: '',
         DATA_DIR: dataDir,
         KAFKA_BROKERS: broker.brokers,
+        IDENTITY_URL: identity.graphqlUrl,
         SCHEDULER_INTERVAL_MS: '0',
         LOG_LEVEL: 'warn',
       },
@@ -60,7 +63,7 @@ describe('graceful shutdown under load', () => {
     try {
       res = await fetch(`http://127.0.0.1:${PORT}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', connection: 'close' },
+        headers: { 'content-type': 'application/json', connection: 'close', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query: `mutation { createOrganization(input: { name: "${name}", type: CUSTOMER }) { id } }` }),
       });
     } catch (error) {
@@ -74,10 +77,13 @@ describe('graceful shutdown under load', () => {
 
   beforeAll(async () => {
     broker = await startDevBroker({ port: 0 });
+    identity = await TestIdentity.start();
+    token = await identity.token({ role: 'ADMIN', expiresIn: 3600 });
   });
 
   afterAll(async () => {
     await broker?.close();
+    await identity?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

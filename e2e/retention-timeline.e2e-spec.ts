@@ -2,23 +2,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { eventSource, type EventPayload, type EventType } from '@offboarding/contracts';
-import { fromKafkaMessage, type ReceivedEvent, toKafkaMessage } from '@offboarding/messaging';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { EventType } from '@offboarding/contracts';
+import { fromKafkaMessage, type ReceivedEvent } from '@offboarding/messaging';
 import { waitFor } from '@offboarding/testing';
 import { readZip } from '../apps/retention/src/__tests__/zip-reader';
 import { startStack, type RunningStack } from '../tools/stack';
-import { graphql, graphqlRequest } from './graphql-client';
+import { graphql, graphqlRequest, login, SEEDED_ADMIN } from './graphql-client';
 
 // The customer timeline (day 0 → 7 → 30 → 90 → 365 → purge) and the vendor timeline (export
 // window of 7 days, SSO shutdown and masking by day 30, purge after retention) through the
 // gateway, moving the whole stack through time with _devAdvanceClock / _devRunScheduledJobs.
-//
-// The identity service answers retention's requests (sso_shutdown_requested, portal_hide_requested,
-// pii_masking_requested, organization_purge_requested) from the identity branch on. Until then
-// this test plays identity's part on offboarding.identity.v1 with the exact contracts; once
-// identity handles them, set IDENTITY_ANSWERS to true and the same assertions hold on its answers.
-const IDENTITY_ANSWERS = false;
+// Every service answers for itself, identity included (SSO shutdown, portal, masking, purge).
 
 const ports = { gatewayPort: 15000, firstServicePort: 15001, brokerPort: 19192 };
 const serviceUrl = (index: number) => `http://localhost:${ports.firstServicePort + index}`;
@@ -56,10 +51,11 @@ describe('retention timelines through the gateway', () => {
   const logs: string[] = [];
   const retentionEvents: ReceivedEvent[] = [];
   let stack: RunningStack;
-  let producer: Producer;
   let consumer: Consumer;
 
-  const gql = <T>(query: string, variables: Record<string, unknown> = {}) => graphql<T>(stack.graphqlUrl, query, variables);
+  let token = '';
+  let adminId = '';
+  const gql = <T>(query: string, variables: Record<string, unknown> = {}) => graphql<T>(stack.graphqlUrl, query, variables, token);
   const view = async (id: string) => (await gql<RetentionView>(RETENTION_VIEW, { id })).organization!;
   const milestone = async (id: string, kind: string) => (await view(id)).timeline!.milestones.find((m) => m.milestone === kind)!;
   const runJobs = async () => {
@@ -76,13 +72,6 @@ describe('retention timelines through the gateway', () => {
   const requestOf = (organizationId: string, type: EventType) =>
     waitFor(() => retentionEvents.find((event) => event.subject === organizationId && event.type === type), { ...EVENTUALLY, description: `${type} for ${organizationId}` });
 
-  /** Publishes identity's answer as identity will (see IDENTITY_ANSWERS). */
-  const identityAnswers = async <T extends EventType>(type: T, data: EventPayload<T>) => {
-    if (IDENTITY_ANSWERS) return;
-    const organizationId = (data as { organizationId: string }).organizationId;
-    const envelope = { id: randomUUID(), type, source: eventSource('identity'), subject: organizationId, time: new Date().toISOString(), specversion: '1.0' as const, data };
-    await producer.send({ topic: 'offboarding.identity.v1', messages: [toKafkaMessage(envelope)] });
-  };
 
   beforeAll(async () => {
     stack = await startStack({
@@ -100,9 +89,9 @@ describe('retention timelines through the gateway', () => {
       },
       onLog: (line) => logs.push(line),
     });
+    token = await login(stack.graphqlUrl, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
+    adminId = (await gql<{ me: { id: string } }>('{ me { id } }')).me.id;
     const kafka = new Kafka({ clientId: 'retention-e2e', brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
-    producer = kafka.producer();
-    await producer.connect();
     consumer = kafka.consumer({ groupId: `retention-e2e-${randomUUID()}` });
     await consumer.connect();
     await consumer.subscribe({ topic: 'offboarding.retention.v1', fromBeginning: true });
@@ -116,7 +105,6 @@ describe('retention timelines through the gateway', () => {
 
   afterAll(async () => {
     await consumer?.disconnect();
-    await producer?.disconnect();
     await stack?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (logs.length > 0) process.stderr.write(`stack warnings and errors:\n${logs.slice(-150).join('\n')}\n`);
@@ -205,36 +193,18 @@ describe('retention timelines through the gateway', () => {
     await gql(`mutation A($id: ID!) { archiveOrganization(id: $id) { status } }`, { id: customer });
     await waitFor(async () => (await milestone(customer, 'SSO_SHUTDOWN')).dueAt !== null, { ...EVENTUALLY, description: 'SSO shutdown due at archive' });
     await runJobs();
-    const sso = await requestOf(customer, 'com.offboarding.retention.sso_shutdown_requested.v1');
-    const { requestId } = sso.data as { requestId: string };
-    await identityAnswers('com.offboarding.identity.sso_shutdown_completed.v1', {
-      organizationId: customer,
-      requestId,
-      deactivatedUsers: 2,
-      deletedConnections: 1,
-      revokedSessions: 1,
-      completedAt: new Date().toISOString(),
-    });
+    await requestOf(customer, 'com.offboarding.retention.sso_shutdown_requested.v1');
     await waitFor(async () => (await milestone(customer, 'SSO_SHUTDOWN')).status === 'DONE', { ...EVENTUALLY, description: 'customer SSO shut down' });
   }, 180_000);
 
   it('day 30: the vendor is shut down and masked by every service; the key is destroyed', async () => {
     await advance(23);
-    const sso = await requestOf(vendor, 'com.offboarding.retention.sso_shutdown_requested.v1');
+    await requestOf(vendor, 'com.offboarding.retention.sso_shutdown_requested.v1');
     const masking = await requestOf(vendor, 'com.offboarding.retention.pii_masking_requested.v1');
-    const { maskingKeyRef, requestId: maskingRequest } = masking.data as { maskingKeyRef: string; requestId: string };
+    const { maskingKeyRef } = masking.data as { maskingKeyRef: string };
     const keyUrl = `${serviceUrl(3)}/internal/masking-keys/${maskingKeyRef}`;
     expect((await fetch(keyUrl)).status).toBe(401);
 
-    await identityAnswers('com.offboarding.identity.sso_shutdown_completed.v1', {
-      organizationId: vendor,
-      requestId: (sso.data as { requestId: string }).requestId,
-      deactivatedUsers: 3,
-      deletedConnections: 1,
-      revokedSessions: 0,
-      completedAt: new Date().toISOString(),
-    });
-    await identityAnswers('com.offboarding.identity.pii_masked.v1', { organizationId: vendor, requestId: maskingRequest, maskedRecords: 0, maskedAt: new Date().toISOString() });
     // Entitlements and provisioning fetch the key from retention, mask and confirm on their own.
     await waitFor(async () => (await milestone(vendor, 'PII_MASKED')).status === 'DONE', { ...EVENTUALLY, description: 'every service confirmed masking' });
     expect((await milestone(vendor, 'SSO_SHUTDOWN')).status).toBe('DONE');
@@ -245,8 +215,7 @@ describe('retention timelines through the gateway', () => {
   it('day 90: portals hidden on identity’s confirmation, then the final confirmations', async () => {
     await advance(60);
     for (const id of [customer, vendor]) {
-      const hide = await requestOf(id, 'com.offboarding.retention.portal_hide_requested.v1');
-      await identityAnswers('com.offboarding.identity.portal_access_disabled.v1', { organizationId: id, requestId: (hide.data as { requestId: string }).requestId, disabledAt: new Date().toISOString() });
+      await requestOf(id, 'com.offboarding.retention.portal_hide_requested.v1');
       await waitFor(async () => (await milestone(id, 'PORTAL_HIDDEN')).status === 'DONE', { ...EVENTUALLY, description: 'portal hidden' });
     }
     await runJobs();
@@ -258,7 +227,7 @@ describe('retention timelines through the gateway', () => {
 
   it('day 365: both enter the purge queue; the customer is masked at purge, approved and purged with a certificate; a hold and four eyes stop the vendor', async () => {
     // Nothing is approved early.
-    const early = await graphqlRequest(stack.graphqlUrl, `mutation P($org: ID!) { approvePurge(organizationId: $org) { status } }`, { org: customer });
+    const early = await graphqlRequest(stack.graphqlUrl, `mutation P($org: ID!) { approvePurge(organizationId: $org) { status } }`, { org: customer }, token);
     expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION' });
 
     await advance(275);
@@ -272,32 +241,25 @@ describe('retention timelines through the gateway', () => {
     );
 
     // The customer's masking falls due at purge.
-    const masking = await requestOf(customer, 'com.offboarding.retention.pii_masking_requested.v1');
-    await identityAnswers('com.offboarding.identity.pii_masked.v1', { organizationId: customer, requestId: (masking.data as { requestId: string }).requestId, maskedRecords: 0, maskedAt: new Date().toISOString() });
+    await requestOf(customer, 'com.offboarding.retention.pii_masking_requested.v1');
     await waitFor(async () => (await milestone(customer, 'PII_MASKED')).status === 'DONE', { ...EVENTUALLY, description: 'the customer masked' });
 
     // The vendor: a hold keeps an approved purge back; after its release the releaser cannot approve.
     await gql(`mutation H($org: ID!) { placeLegalHold(input: { organizationId: $org, reason: "court order 17/2026" }) { status } }`, { org: vendor });
     await gql(`mutation P($org: ID!) { approvePurge(organizationId: $org) { status } }`, { org: vendor });
     await gql(`mutation P($org: ID!) { approvePurge(organizationId: $org) { status approvedBy } }`, { org: customer }).then((data) =>
-      expect(data).toEqual({ approvePurge: { status: 'APPROVED', approvedBy: 'anonymous' } }),
+      expect(data).toEqual({ approvePurge: { status: 'APPROVED', approvedBy: adminId } }),
     );
     await runJobs();
-    const purgeRequest = await requestOf(customer, 'com.offboarding.retention.organization_purge_requested.v1');
+    await requestOf(customer, 'com.offboarding.retention.organization_purge_requested.v1');
     expect(retentionEvents.some((event) => event.subject === vendor && event.type === 'com.offboarding.retention.organization_purge_requested.v1')).toBe(false);
     expect((await view(vendor)).retention).toMatchObject({ status: 'PURGE_QUEUED', onLegalHold: true });
     await gql(`mutation R($org: ID!) { releaseLegalHold(input: { organizationId: $org, reason: "order lifted" }) { status } }`, { org: vendor });
-    // Until identity's authentication names real admins every caller is "anonymous": the same
-    // person released the hold, so the approval is refused (another admin would be accepted).
-    const fourEyes = await graphqlRequest(stack.graphqlUrl, `mutation P($org: ID!) { approvePurge(organizationId: $org) { status } }`, { org: vendor });
+    // The seeded admin released the hold, so the same admin's approval is refused (another admin
+    // would be accepted: covered by the retention integration tests).
+    const fourEyes = await graphqlRequest(stack.graphqlUrl, `mutation P($org: ID!) { approvePurge(organizationId: $org) { status } }`, { org: vendor }, token);
     expect(fourEyes.errors?.[0]?.extensions).toMatchObject({ code: 'FOUR_EYES_REQUIRED' });
 
-    await identityAnswers('com.offboarding.identity.organization_purged.v1', {
-      organizationId: customer,
-      requestId: (purgeRequest.data as { requestId: string }).requestId,
-      deleted: { users: 0 },
-      purgedAt: new Date().toISOString(),
-    });
     // Each round runs the jobs once more (the purge job issues the certificate when all confirmed).
     await waitFor(async () => (await view(customer)).retention?.status === 'PURGED' || (await runJobs(), false), { timeoutMs: 120_000, intervalMs: 2_000, description: 'the customer purged' });
 
@@ -308,7 +270,7 @@ describe('retention timelines through the gateway', () => {
     expect(organization.status).toBe('PURGED');
     expect(createHash('sha256').update(organization.deletionCertificate.content).digest('hex')).toBe(organization.deletionCertificate.sha256);
     const content = JSON.parse(organization.deletionCertificate.content) as { organizationId: string; tombstone: { organizationType: string }; approval: { approvedBy: string } };
-    expect(content).toMatchObject({ organizationId: customer, tombstone: { organizationType: 'CUSTOMER' }, approval: { approvedBy: 'anonymous' } });
+    expect(content).toMatchObject({ organizationId: customer, tombstone: { organizationType: 'CUSTOMER' }, approval: { approvedBy: adminId } });
     expect(organization.deletionCertificate.deleted).toEqual(
       expect.arrayContaining([expect.objectContaining({ service: 'entitlements', collection: 'entitlements', rows: 1 }), expect.objectContaining({ service: 'provisioning', collection: 'licenses', rows: 1 })]),
     );
@@ -321,7 +283,7 @@ describe('retention timelines through the gateway', () => {
     expect(verifyAuditTrail.intact).toBe(true);
     expect(verifyAuditTrail.checkedEntries).toBeGreaterThan(20);
     expect((await view(vendor)).timeline!.milestones).toHaveLength(7);
-    const afterPurge = await graphqlRequest(stack.graphqlUrl, `mutation E($org: ID!) { requestDataExport(organizationId: $org) { id } }`, { org: customer });
+    const afterPurge = await graphqlRequest(stack.graphqlUrl, `mutation E($org: ID!) { requestDataExport(organizationId: $org) { id } }`, { org: customer }, token);
     expect(afterPurge.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION' });
   }, 240_000);
 });

@@ -102,7 +102,22 @@ const ACCESS: Record<Service, Record<string, Rule>> = {
     revokeSessions: 'admin',
     shutDownSso: 'admin',
   },
-  retention: {},
+  retention: {
+    verifyAuditTrail: 'admin',
+    purgeQueue: 'admin',
+    deletionCertificate: 'admin',
+    previewOffboardingTimeline: 'admin',
+    offboardingPolicy: 'admin',
+    setOffboardingPolicy: 'admin',
+    extendRetention: 'admin',
+    extendExportWindow: 'admin',
+    placeLegalHold: 'admin',
+    releaseLegalHold: 'admin',
+    approvePurge: 'admin',
+    // Collaborators too, for their own organization and inside its export window.
+    requestDataExport: 'scoped',
+    dataExport: 'authenticated',
+  },
 };
 
 const ORG_A = randomUUID();

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { DataSource } from 'typeorm';
 import { initTracing, tracingMiddleware } from '@offboarding/platform';
+import { TestIdentity } from '@offboarding/testing';
 
 /**
  * The service as it runs (in-memory database, messaging off): GraphQL operations, the outbox
@@ -12,12 +13,14 @@ describe('entitlements metrics and traces', () => {
   const spans = new InMemorySpanExporter();
   let app: INestApplication;
   let baseUrl: string;
+  let identity: TestIdentity;
+  let adminToken: string;
   const saved = { ...process.env };
 
   const graphql = async (query: string, headers: Record<string, string> = {}) =>
     (await fetch(`${baseUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}`, ...headers },
       body: JSON.stringify({ query }),
     }).then((res) => res.json())) as { data?: unknown; errors?: unknown[] };
   const metrics = async () => {
@@ -31,7 +34,10 @@ describe('entitlements metrics and traces', () => {
   };
 
   beforeAll(async () => {
+    identity = await TestIdentity.start();
+    adminToken = await identity.token({ role: 'ADMIN', expiresIn: 3600 });
     Object.assign(process.env, {
+      IDENTITY_URL: identity.graphqlUrl,
       ENTITLEMENTS_DATABASE_URL: 'pglite://memory',
       MESSAGING_ENABLED: 'false',
       SCHEDULER_INTERVAL_MS: '0',
@@ -49,6 +55,7 @@ describe('entitlements metrics and traces', () => {
 
   afterAll(async () => {
     await app?.close();
+    await identity?.stop();
     process.env = saved;
   });
 

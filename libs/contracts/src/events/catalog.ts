@@ -439,6 +439,64 @@ export const eventCatalog = {
     "The timeline's portal milestone: identity disables the organization's portal access, then confirms with portal_access_disabled.",
     z.strictObject({ organizationId: id, requestId: id, requestedAt: instant }),
   ),
+  'com.offboarding.retention.retention_case_opened.v1': event(
+    'retention',
+    "A retention case opened (offboarding started, or the organization's last entitlement was cancelled) with its timeline computed.",
+    z.strictObject({
+      organizationId: id,
+      caseId: id,
+      origin: z.enum(['OFFBOARDING', 'CANCELLATION']).describe('Offboarding started, or the last entitlement cancelled.'),
+      organizationType: organizationType,
+      dayZero: day,
+      exportWindowClosesAt: instant,
+      purgeEligibleAt: instant,
+      openedAt: instant,
+    }),
+  ),
+  'com.offboarding.retention.retention_case_closed.v1': event(
+    'retention',
+    'A retention case closed before purge: the organization was won back or its offboarding called off; pending milestones were skipped.',
+    z.strictObject({ organizationId: id, caseId: id, reason: z.enum(['REACTIVATED', 'UNARCHIVED', 'OFFBOARDING_CANCELLED', 'NEW_ENTITLEMENT', 'SUPERSEDED']), closedAt: instant }),
+  ),
+  'com.offboarding.retention.milestone_completed.v1': event(
+    'retention',
+    'A milestone of the offboarding timeline was confirmed done by the service that owns it.',
+    z.strictObject({ organizationId: id, caseId: id, milestone: z.enum(['ENTITLEMENTS_CANCELLED', 'EXPORT_WINDOW_CLOSES', 'SSO_SHUTDOWN', 'PII_MASKED', 'PORTAL_HIDDEN', 'FINAL_CONFIRMATION', 'PURGE_ELIGIBLE']), completedAt: instant }),
+  ),
+  'com.offboarding.retention.offboarding_completed.v1': event(
+    'retention',
+    'The final confirmation of an offboarding: every milestone up to it is done (notifications tell the organization).',
+    z.strictObject({ organizationId: id, caseId: id, completedAt: instant }),
+  ),
+  'com.offboarding.retention.data_export_ready.v1': event(
+    'retention',
+    "An export of every collection the organization has is ready to download. The signed link is a credential and never travels in events: query DataExport.downloadUrl.",
+    z.strictObject({
+      organizationId: id,
+      exportId: id,
+      sizeBytes: z.int().min(0),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      requestedBy: actor,
+      readyAt: instant,
+    }),
+  ),
+  'com.offboarding.retention.deletion_certificate_issued.v1': event(
+    'retention',
+    "Every service confirmed the organization's purge; the deletion certificate (kept for good) records the counts and a hash over all of it.",
+    z.strictObject({
+      organizationId: id,
+      certificateId: id,
+      requestId: id,
+      deleted: z.record(z.string(), z.record(z.string(), z.int().min(0))).describe('Rows deleted per service and table.'),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      issuedAt: instant,
+    }),
+  ),
+  'com.offboarding.retention.audit_recorded.v1': event(
+    'retention',
+    'An action of the retention service (an admin extending retention, placing a hold, approving a purge, requesting an export; a key destroyed), for the organization-wide audit trail. Reasons given in free text stay in the service.',
+    auditRecorded,
+  ),
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof eventCatalog;
