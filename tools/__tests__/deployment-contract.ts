@@ -24,7 +24,7 @@ export function appNames(): string[] {
 export const SCHEDULED_JOBS: Readonly<Record<ServiceName, readonly string[]>> = {
   entitlements: ['grace-period-sweep', 'offboarding-day-zero', 'organization-purge'],
   provisioning: ['environment-teardown', 'organization-purge'],
-  identity: [],
+  identity: ['organization-purge', 'reencrypt-sso-secrets'],
   retention: ['timeline-tick', 'purge'],
 };
 
@@ -35,10 +35,11 @@ export const entryPoint = (app: string, file: 'main' | 'migrate') => `dist/apps/
  * a developer's machine: an embedded database, a broker on localhost, subgraphs on localhost.
  */
 export function requiredEnv(app: string, workload: 'server' | 'migration' = 'server'): string[] {
-  if (app === 'gateway') return ['NODE_ENV', ...SUBGRAPHS.map((name) => `${name.toUpperCase()}_URL`)];
+  if (app === 'gateway') return ['NODE_ENV', 'INTERNAL_API_TOKEN', ...SUBGRAPHS.map((name) => `${name.toUpperCase()}_URL`)];
   const database = ['NODE_ENV', `${app.toUpperCase()}_DATABASE_URL`];
   if (workload === 'migration') return database;
-  const common = [...database, 'KAFKA_BROKERS', 'DB_MIGRATE_ON_START', 'INTERNAL_API_TOKEN'];
+  const common = [...database, 'KAFKA_BROKERS', 'DB_MIGRATE_ON_START', 'INTERNAL_API_TOKEN', 'IDENTITY_URL'];
+  if (app === 'identity') return [...common, 'RETENTION_INTERNAL_URL', 'JWT_SIGNING_KEYS', 'ENCRYPTION_KEYS'];
   if (app !== 'retention') return [...common, 'RETENTION_INTERNAL_URL'];
   // Retention gathers exports from the others, signs download links and stores archives.
   return [

@@ -29,9 +29,14 @@ const compose = parse(fs.readFileSync(path.join(root, 'docker/compose.yml'), 'ut
 const services = compose.services;
 const dockerfile = fs.readFileSync(path.join(root, 'docker/Dockerfile'), 'utf8');
 
-/** Compose's `${VAR:-default}` interpolation, with nothing set in the caller's environment. */
+/**
+ * Compose's `${VAR:-default}` interpolation with nothing set in the caller's environment, and
+ * `${VAR:?message}` (the operator must set it) as a stand-in value.
+ */
 function interpolate(value: string | number): string {
-  return String(value).replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_match, _name: string, fallback?: string) => fallback ?? '');
+  return String(value).replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_match, name: string, kind?: string, rest?: string) =>
+    kind === '?' ? `required-from-operator:${name}` : (rest ?? ''),
+  );
 }
 function environmentOf(name: string): NodeJS.ProcessEnv {
   const env = services[name]?.environment ?? {};

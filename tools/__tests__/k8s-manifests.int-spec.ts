@@ -391,10 +391,13 @@ describeWithKubectl('Kubernetes manifests', () => {
         // The gateway calls the subgraph; Prometheus (the monitoring namespace) scrapes /metrics;
         // and the services' internal calls: retention gathers exports from the others, which
         // fetch masking keys from retention.
+        const peers = (values: string[]) => [{ podSelector: { matchExpressions: [{ key: NAME, operator: 'In', values }] } }];
         const internalPeers =
           subgraph === 'retention'
-            ? [{ podSelector: { matchExpressions: [{ key: NAME, operator: 'In', values: ['entitlements', 'provisioning', 'identity'] }] } }]
-            : [{ podSelector: { matchLabels: { [NAME]: 'retention' } } }];
+            ? peers(['entitlements', 'provisioning', 'identity'])
+            : subgraph === 'identity'
+              ? peers(['entitlements', 'provisioning', 'retention'])
+              : [{ podSelector: { matchLabels: { [NAME]: 'retention' } } }];
         expect(ingress.flatMap((rule) => rule.from ?? [{}])).toEqual([
           { podSelector: { matchLabels: { [NAME]: 'gateway', [COMPONENT]: 'server' } } },
           { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
@@ -403,7 +406,9 @@ describeWithKubectl('Kubernetes manifests', () => {
         const ports = (find('Service', subgraph).spec?.ports as { port: number }[]).map((port) => port.port);
         for (const rule of ingress) expect((rule.ports ?? []).map((port) => port.port)).toEqual(ports);
         const egressPorts = (policy!.spec.egress ?? []).flatMap((rule) => (rule.ports ?? [{ port: 'any' }]).map((port) => port.port));
-        const internal = subgraph === 'retention' ? [4001, 4002, 4003] : [4004];
+        // Retention → the others (exports), the others → retention (masking keys), everyone but
+        // identity → identity (public keys of the access tokens).
+        const internal = subgraph === 'retention' ? [4001, 4002, 4003] : subgraph === 'identity' ? [4004] : [4003, 4004];
         const objectStorage = subgraph === 'retention' || subgraph === 'provisioning' ? [443] : [];
         expect([...new Set(egressPorts)].sort()).toEqual([53, 5432, 9092, ...internal, ...objectStorage].sort());
       }
