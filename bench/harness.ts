@@ -33,6 +33,8 @@ export interface Scenario {
   /** Human description of what ours and the baseline do. */
   describe(scale: number): { ours: string; baseline: string };
   target: Target;
+  /** Set when the scenario's figures mean nothing on the embedded single-connection PGlite. */
+  requiresPostgres?: string;
   /** One round: ours then baseline (or the reverse on odd rounds), each checked for correctness. */
   round(context: BenchContext, index: number): Promise<RoundResult>;
 }

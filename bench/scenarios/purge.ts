@@ -25,6 +25,8 @@ export const purgeScenario: Scenario = {
     ours: `entitlements' purge of ${Math.round(ROWS * scale)} rows in bounded batches (request accepted, batches, tombstone, confirmation)`,
     baseline: 'one DELETE … WHERE organization_id = $1 per table',
   }),
+  requiresPostgres:
+    'the concurrent-read and longest-transaction figures need connections of their own; PGlite has one engine that serves one statement at a time',
   target: { min: 0.5, absolute: [{ figure: 'longest transaction', max: 1000 }, { figure: 'read p95 vs idle', max: 1.5 }] },
   async round(context: BenchContext, index: number): Promise<RoundResult> {
     const total = Math.max(10_000, Math.round(ROWS * context.scale));
