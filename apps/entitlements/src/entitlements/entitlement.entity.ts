@@ -6,6 +6,7 @@ import type {
   EntitlementStatus,
   SuspensionReason,
 } from '@offboarding/contracts';
+import { bigintAsNumber } from '../bigint-column';
 
 export interface RefundQuote {
   amountMinor: number;
@@ -14,12 +15,6 @@ export interface RefundQuote {
   prepaidDays: number;
   quotedAt: string;
 }
-
-/** bigint columns arrive as strings from pg; amounts here stay far below 2^53. */
-const bigintAsNumber = {
-  to: (value: number | null) => value,
-  from: (value: string | null) => (value === null ? null : Number(value)),
-};
 
 @Entity({ name: 'entitlements' })
 export class EntitlementEntity {

@@ -1,9 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-const bigintAsNumber = {
-  to: (value: number) => value,
-  from: (value: string) => Number(value),
-};
+import { bigintAsNumber } from '../bigint-column';
 
 export const OrderStatus = { OPEN: 'OPEN', FULFILLED: 'FULFILLED', CANCELLED: 'CANCELLED' } as const;
 export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];

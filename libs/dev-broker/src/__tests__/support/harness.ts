@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { startDevBroker, type DevBroker, type DevBrokerOptions } from '../../index';
+import { waitFor as poll } from '@offboarding/testing';
 
 export interface TestBroker {
   readonly broker: DevBroker;
@@ -48,29 +49,15 @@ export const FAST_CONSUMER = {
 } as const;
 
 /**
- * Polls until `condition` returns a truthy value (which is returned), failing with `description`
- * and the last error once the deadline passes. Tests use this instead of fixed sleeps.
+ * The shared `waitFor` of @offboarding/testing with the argument order and truthiness these
+ * tests use: polls until `condition` returns a truthy value, which is returned.
  */
-export async function waitFor<T>(
+export function waitFor<T>(
   description: string,
   condition: () => T | Promise<T>,
   { timeoutMs = 20_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = null;
-  for (;;) {
-    try {
-      const value = await condition();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${cause}`);
-    }
-    await new Promise<void>((resolve) => setTimeout(resolve, intervalMs));
-  }
+  return poll(async () => (await condition()) || undefined, { timeoutMs, intervalMs, description });
 }
 
 /** Fails loudly (never skips) when kcat is missing: CI installs it, and these tests are the proof. */
