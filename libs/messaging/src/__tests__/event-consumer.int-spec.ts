@@ -56,6 +56,7 @@ describe('EventConsumer (database + dev broker)', () => {
   const logger = recordingLogger();
   const calls = new Map<string, number>();
   const failing = new Set<string>();
+  const failingOnce = new Set<string>();
   let commits = 0;
   const outcomes: string[] = [];
   const handledInTrace = new Map<string, string | undefined>();
@@ -90,6 +91,7 @@ describe('EventConsumer (database + dev broker)', () => {
           await manager.query(`INSERT INTO "${db.schema}".licenses (entitlement_id, product) VALUES ($1, $2)`, [entitlementId, product]);
           // After the insert, so a failure also proves the handler's writes roll back.
           if (failing.has(entitlementId)) throw new DownstreamUnavailable('licence server unavailable');
+          if (failingOnce.delete(entitlementId)) throw new DownstreamUnavailable('licence server busy');
         },
       },
     });
@@ -132,6 +134,41 @@ describe('EventConsumer (database + dev broker)', () => {
     expect(outcomes.slice(outcomesBefore)).toEqual(['entitlement_granted:applied', 'entitlement_granted:duplicate', 'entitlement_granted:applied']);
   });
 
+  it('applies a run of events in one transaction, and when one fails applies the others once and retries only it', async () => {
+    const org = randomUUID();
+    const together = Array.from({ length: 4 }, (_, i) => granted(org, `together ${i}`));
+    await send(...together.map((event) => toKafkaMessage(event)));
+    await waitApplied(together[3]);
+    // received_at defaults to now(), the transaction's start: one value means one transaction.
+    const received = await db.dataSource.query<{ n: string }[]>(
+      `SELECT count(DISTINCT received_at) AS n FROM "${db.schema}".inbox WHERE event_id = ANY($1::uuid[])`,
+      [together.map((event) => event.id)],
+    );
+    expect(received[0].n).toBe('1');
+
+    const run = Array.from({ length: 5 }, (_, i) => granted(org, `run ${i}`));
+    const flaky = run[2];
+    failingOnce.add(flaky.data.entitlementId);
+    const commitsBefore = commits;
+    const outcomesBefore = outcomes.length;
+    await send(...run.map((event) => toKafkaMessage(event)));
+    await waitApplied(run[4]);
+
+    for (const event of run) expect(await applied(event.data.entitlementId)).toBe(1);
+    // Its failed try in the run counts as its first attempt.
+    expect(calls.get(flaky.data.entitlementId)).toBe(2);
+    expect(commits - commitsBefore).toBe(run.length);
+    expect(outcomes.slice(outcomesBefore)).toEqual([
+      'entitlement_granted:applied',
+      'entitlement_granted:applied',
+      'entitlement_granted:retried',
+      'entitlement_granted:applied',
+      'entitlement_granted:applied',
+      'entitlement_granted:applied',
+    ]);
+    expect(deadLetters.messages.filter((m) => m.headers.ce_subject === org)).toEqual([]);
+  });
+
   it("handles an event inside the producer's trace", async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const event = { ...granted(randomUUID(), 'traced'), traceparent: `00-${traceId}-b7ad6b7169203331-01` };
@@ -166,7 +203,10 @@ describe('EventConsumer (database + dev broker)', () => {
       dlq_attempts: String(ATTEMPTS),
       dlq_failed_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
-    expect(logger.entries.filter((e) => e.level === 'warn' && e.msg === 'event handler failed; retrying')).toHaveLength(ATTEMPTS - 1);
+    const retries = logger.entries.filter(
+      (e) => e.level === 'warn' && e.msg === 'event handler failed; retrying' && (e.obj as { eventId?: string }).eventId === doomed.id,
+    );
+    expect(retries).toHaveLength(ATTEMPTS - 1);
     expect(outcomes.slice(outcomesBefore)).toEqual([
       ...Array.from({ length: ATTEMPTS - 1 }, () => 'entitlement_granted:retried'),
       'entitlement_granted:dead_lettered',
