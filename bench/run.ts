@@ -16,6 +16,7 @@ import { inboxScenario } from './scenarios/inbox';
 import { maskingScenario } from './scenarios/masking';
 import { purgeScenario } from './scenarios/purge';
 import { eventPropagationScenario } from './scenarios/event-propagation';
+import { bulkOffboardingScenario } from './scenarios/bulk-offboarding';
 
 // `npm run bench`: every scenario against its baseline in this process, interleaved, on real
 // PostgreSQL when BENCH_DATABASE_URL is given (else PGlite) and the development broker unless
@@ -23,7 +24,7 @@ import { eventPropagationScenario } from './scenarios/event-propagation';
 // (default 3) sets how many interleaved rounds each scenario runs; BENCH_ONLY picks scenarios
 // by name. Writes bench/results.json.
 
-const SCENARIOS: Scenario[] = [inboxScenario, maskingScenario, purgeScenario, eventPropagationScenario];
+const SCENARIOS: Scenario[] = [inboxScenario, maskingScenario, purgeScenario, eventPropagationScenario, bulkOffboardingScenario];
 
 async function main(): Promise<void> {
   const database = benchDatabase();

@@ -200,17 +200,28 @@ function setEnv(values: Record<string, string>): () => void {
 
 /** Resolves once `count` events (of `types`, when given) were applied by `service`, counting from now. */
 export function appliedCount(stack: ServiceStack, service: StackService, count: number, types?: readonly string[]): { done: Promise<void>; seen(): number } {
+  const watch = watchApplied(stack, service, types);
+  return { done: watch.reach(count).finally(() => watch.stop()), seen: watch.seen };
+}
+
+/** Counts the events (of `types`, when given) `service` applies from now on; `reach(n)` resolves once n were. */
+export function watchApplied(stack: ServiceStack, service: StackService, types?: readonly string[]) {
   let seen = 0;
-  let resolve!: () => void;
-  const done = new Promise<void>((r) => (resolve = r));
-  if (count <= 0) resolve();
+  const waiting: { count: number; resolve: () => void }[] = [];
   const stop = stack.onApplied(service, (type) => {
     if (types && !types.includes(type)) return;
     seen += 1;
-    if (seen === count) {
-      stop();
-      resolve();
+    for (const waiter of waiting.filter((w) => w.count <= seen)) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.resolve();
     }
   });
-  return { done, seen: () => seen };
+  return {
+    seen: () => seen,
+    stop,
+    reach(count: number): Promise<void> {
+      if (count <= seen) return Promise.resolve();
+      return new Promise<void>((resolve) => waiting.push({ count, resolve }));
+    },
+  };
 }
