@@ -6,7 +6,8 @@ import { type DynamicModule, Global, type INestApplicationContext, Module, type 
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { ServiceName } from '@offboarding/contracts';
-import { type ConsumerOutcome, Outbox, UnitOfWork } from '@offboarding/messaging';
+import { logLevel } from 'kafkajs';
+import { type ConsumerOutcome, createKafka, Outbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase } from '@offboarding/persistence';
 import {
   AccessTokenVerifier,
@@ -47,6 +48,8 @@ import type { BenchContext } from './harness';
 // Only the GraphQL endpoint is left out: @nestjs/graphql keeps one process-wide type registry, so
 // two subgraphs in one process would both declare `Organization`. The scenarios call the services'
 // methods, which is what the resolvers do after authorization.
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 export type StackService = 'entitlements' | 'provisioning' | 'retention';
 
@@ -178,6 +181,7 @@ export async function startServices(context: BenchContext, services: StackServic
       });
       apps.set(service, { app, database, metrics });
     }
+    await caughtUp(context, [...apps].map(([service, { app }]) => ({ groupId: `offboarding.${service}`, topics: app.get(EventHandlerRegistry).topics(service) })));
   } catch (error) {
     await stack.close().catch(() => undefined);
     throw error;
@@ -185,6 +189,38 @@ export async function startServices(context: BenchContext, services: StackServic
     restoreEnv();
   }
   return stack;
+}
+
+/**
+ * Waits until every consumer group has committed the end of its topics. The topics and group ids
+ * are the product's own, so on a broker an earlier stack used, a service whose group is new
+ * starts by applying that stack's events; counted as this stack's, they would end a measurement
+ * early. Start-up only, so polling the committed offsets costs no measurement anything.
+ */
+async function caughtUp(context: BenchContext, groups: { groupId: string; topics: string[] }[]): Promise<void> {
+  const kafka = createKafka({ clientId: 'bench-stack', brokers: [context.kafkaBrokers], logger: silent, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (const { groupId, topics } of groups.filter((group) => group.topics.length > 0)) {
+      for (;;) {
+        const committed = await admin.fetchOffsets({ groupId, topics });
+        let behind = 0;
+        for (const { topic, partitions } of committed) {
+          for (const end of await admin.fetchTopicOffsets(topic)) {
+            const done = partitions.find((partition) => partition.partition === end.partition);
+            behind += Math.max(0, Number(end.high) - Math.max(Number(end.low), Number(done?.offset ?? -1)));
+          }
+        }
+        if (behind === 0) break;
+        if (Date.now() > deadline) throw new Error(`${groupId} did not catch up with ${topics.join(', ')} (${behind} messages behind)`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 function setEnv(values: Record<string, string>): () => void {
