@@ -37,6 +37,8 @@ export interface Scenario {
   requiresPostgres?: string;
   /** One round: ours then baseline (or the reverse on odd rounds), each checked for correctness. */
   round(context: BenchContext, index: number): Promise<RoundResult>;
+  /** After the last round (or a failed one): releases what the rounds kept between them, e.g. booted services. */
+  teardown?(): Promise<void>;
 }
 
 export interface BenchContext {
