@@ -27,7 +27,7 @@ import { OffboardingCaseEntity, OffboardingCaseStatus } from '../offboarding/off
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationAction, nextOrganizationStatus } from '../organizations/organization-status';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { CancellationPoliciesService } from '../policies/cancellation-policies.service';
+import { CancellationPoliciesService, type EffectivePolicy } from '../policies/cancellation-policies.service';
 import { isUuid } from '../validation';
 import { EntitlementAction, nextEntitlementStatus } from './entitlement-status';
 import { EntitlementEntity } from './entitlement.entity';
@@ -61,6 +61,14 @@ export interface ReactivateEntitlementCommand {
   entitlementId: string;
   reference: string;
   actor: string;
+}
+
+/** What a caller cancelling several entitlements of one organization already knows. */
+export interface CancellationContext {
+  /** The organization's effective policy, read once for all of them. */
+  policy?: EffectivePolicy;
+  /** Open entitlements left once this one is cancelled (the caller holds all of them locked). */
+  remainingAfter?: number;
 }
 
 const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._\-/#]{0,99}$/;
@@ -149,11 +157,12 @@ export class EntitlementsService {
     reason: CancellationReason,
     notes: string | null,
     actor: string,
+    known: CancellationContext = {},
   ): Promise<EntitlementEntity> {
     const before = entitlement.status;
     const status = nextEntitlementStatus(entitlement.status, EntitlementAction.cancel);
     const now = this.clock.now();
-    const effective = await this.policies.effective(entitlement.organizationId, tx.manager);
+    const effective = known.policy ?? (await this.policies.effective(entitlement.organizationId, tx.manager));
     const policy: CancellationPolicySnapshot = {
       portalVisibilityDays: effective.portalVisibilityDays,
       dataRetentionDays: effective.dataRetentionDays,
@@ -187,12 +196,14 @@ export class EntitlementsService {
       refundQuote: refund ? { ...refund, quotedAt: now.toISOString() } : null,
       updatedAt: now,
     });
-    await tx.manager.save(EntitlementEntity, entitlement);
+    await tx.manager.update(EntitlementEntity, { id: entitlement.id }, cancellationColumns(entitlement));
 
-    const remaining = await tx.manager.countBy(EntitlementEntity, {
-      organizationId: entitlement.organizationId,
-      status: In(OPEN),
-    });
+    const remaining =
+      known.remainingAfter ??
+      (await tx.manager.countBy(EntitlementEntity, {
+        organizationId: entitlement.organizationId,
+        status: In(OPEN),
+      }));
     if (remaining === 0) await tx.manager.update(OrganizationEntity, { id: entitlement.organizationId }, { cancelledAt: now, updatedAt: now });
 
     await tx.publish('com.offboarding.entitlements.entitlement_cancelled.v1', entitlement.organizationId, {
@@ -525,6 +536,24 @@ function clearedCancellation() {
     reactivatableUntil: null,
     portalVisibleUntil: null,
     refundQuote: null,
+  };
+}
+
+/** The columns a cancellation changes, for one UPDATE. */
+function cancellationColumns(entitlement: EntitlementEntity) {
+  const { status, cancelledAt, cancellationReason, cancellationNotes, cancelledBy, policySnapshot, reactivatableUntil, portalVisibleUntil, refundQuote, updatedAt } = entitlement;
+  return {
+    ...clearedSuspension(),
+    status,
+    cancelledAt,
+    cancellationReason,
+    cancellationNotes,
+    cancelledBy,
+    policySnapshot,
+    reactivatableUntil,
+    portalVisibleUntil,
+    refundQuote,
+    updatedAt,
   };
 }
 

@@ -9,7 +9,7 @@ import { EntitlementsService } from '../entitlements/entitlements.service';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationAction, nextOrganizationStatus } from '../organizations/organization-status';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { CancellationPoliciesService } from '../policies/cancellation-policies.service';
+import { CancellationPoliciesService, type EffectivePolicy } from '../policies/cancellation-policies.service';
 import { isUuid } from '../validation';
 import { OffboardingCaseEntity, OffboardingCaseStatus } from './offboarding-case.entity';
 
@@ -110,7 +110,7 @@ export class OffboardingService {
         beforeStatus: before,
         afterStatus: status,
       });
-      if (command.dayZero <= dayOf(now)) await this.cancelEntitlementsOf(tx, offboardingCase, command.actor);
+      if (command.dayZero <= dayOf(now)) await this.cancelEntitlementsOf(tx, offboardingCase, command.actor, effective);
       return offboardingCase;
     });
   }
@@ -178,10 +178,15 @@ export class OffboardingService {
     }
   }
 
-  private async cancelEntitlementsOf(tx: Transaction, offboardingCase: OffboardingCaseEntity, actor: string): Promise<void> {
+  private async cancelEntitlementsOf(tx: Transaction, offboardingCase: OffboardingCaseEntity, actor: string, known?: EffectivePolicy): Promise<void> {
     const open = await this.entitlements.openEntitlements(offboardingCase.organizationId, tx.manager);
-    for (const entitlement of open) {
-      await this.entitlements.cancelLocked(tx, entitlement, offboardingCase.reason, `offboarding case ${offboardingCase.id}`, actor);
+    // All of them locked: the policy is read once and what remains open is known.
+    const policy = known ?? (await this.policies.effective(offboardingCase.organizationId, tx.manager));
+    for (const [index, entitlement] of open.entries()) {
+      await this.entitlements.cancelLocked(tx, entitlement, offboardingCase.reason, `offboarding case ${offboardingCase.id}`, actor, {
+        policy,
+        remainingAfter: open.length - index - 1,
+      });
     }
     const now = this.clock.now();
     offboardingCase.status = OffboardingCaseStatus.ENTITLEMENTS_CANCELLED;

@@ -52,11 +52,13 @@ export class CancellationPoliciesService {
 
   /** The policy in force for an organization (or globally when `organizationId` is null). */
   async effective(organizationId: string | null, manager: EntityManager = this.dataSource.manager): Promise<EffectivePolicy> {
-    if (organizationId !== null) {
-      const override = await manager.findOneBy(CancellationPolicyEntity, { organizationId });
-      if (override) return { ...snapshotOf(override), scope: 'ORGANIZATION', organizationId };
-    }
-    const global = await manager.findOneBy(CancellationPolicyEntity, { organizationId: IsNull() });
+    // The override and the global policy in one read: this runs inside every cancellation.
+    const rows = await manager.find(CancellationPolicyEntity, {
+      where: organizationId !== null ? [{ organizationId }, { organizationId: IsNull() }] : { organizationId: IsNull() },
+    });
+    const override = rows.find((row) => row.organizationId !== null);
+    if (override && organizationId !== null) return { ...snapshotOf(override), scope: 'ORGANIZATION', organizationId };
+    const global = rows.find((row) => row.organizationId === null);
     if (global) return { ...snapshotOf(global), scope: 'GLOBAL', organizationId: null };
     return { ...DEFAULT_CANCELLATION_POLICY, scope: 'DEFAULT', organizationId: null };
   }

@@ -86,7 +86,11 @@ export class KnownEntitlementsService {
     entitlement.updatedAt = now;
     if (action === 'cancel') entitlement.cancelledAt = extra.cancelledAt ?? now;
     if (action === 'reactivate') entitlement.cancelledAt = null;
-    await manager.save(KnownEntitlementEntity, entitlement);
+    await manager.update(
+      KnownEntitlementEntity,
+      { entitlementId: entitlement.entitlementId },
+      { status: entitlement.status, updatedAt: entitlement.updatedAt, cancelledAt: entitlement.cancelledAt },
+    );
     return { kind: 'apply', entitlement, before };
   }
 

@@ -90,7 +90,7 @@ export class LicensesService implements ClassResources {
     for (const license of licenses) {
       license.status = nextLicenseStatus(license.status, 'cancel');
       license.cancelledAt = now;
-      await manager.save(LicenseEntity, license);
+      await manager.update(LicenseEntity, { id: license.id }, { status: license.status, cancelledAt: now });
       await this.outbox.add(manager, 'com.offboarding.provisioning.license_cancelled.v1', license.organizationId, {
         organizationId: license.organizationId,
         entitlementId: license.entitlementId,
