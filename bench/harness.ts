@@ -21,6 +21,8 @@ export interface Target {
   max?: number;
   /** Absolute limits on our own figures (e.g. longest transaction ≤ 1000 ms). */
   absolute?: { figure: string; max: number }[];
+  /** Limits on ours / baseline of further figures (e.g. p99 latency ≤ 1.0× the baseline's). */
+  ratios?: { figure: string; min?: number; max?: number }[];
 }
 
 export interface RoundResult {
@@ -37,7 +39,7 @@ export interface Scenario {
   requiresPostgres?: string;
   /** One round: ours then baseline (or the reverse on odd rounds), each checked for correctness. */
   round(context: BenchContext, index: number): Promise<RoundResult>;
-  /** After the last round (or a failed one): releases what the rounds kept between them, e.g. booted services. */
+  /** Releases what the rounds share (a running stack), after the last round or a failed one. */
   teardown?(): Promise<void>;
 }
 
@@ -54,6 +56,8 @@ export interface ScenarioReport {
   ours: Record<string, Figure>;
   baseline: Record<string, Figure>;
   ratio: number;
+  /** ours / baseline of the figures named in `target.ratios`. */
+  otherRatios?: Record<string, number>;
   target: string;
   pass: boolean;
   notes: string[];
@@ -105,6 +109,25 @@ export function summarize(rounds: RoundResult[], scenario: Scenario): ScenarioRe
     target = `≤ ${scenario.target.max}× ${key}`;
     pass &&= ratio <= scenario.target.max;
   }
+  const otherRatios: Record<string, number> = {};
+  for (const limit of scenario.target.ratios ?? []) {
+    const value = ours[limit.figure].value / baseline[limit.figure].value;
+    otherRatios[limit.figure] = value;
+    if (limit.min !== undefined) {
+      target += `; ${limit.figure} ≥ ${limit.min}×`;
+      if (value < limit.min) {
+        pass = false;
+        notes.push(`${limit.figure} ${value.toFixed(2)}× < ${limit.min}×`);
+      }
+    }
+    if (limit.max !== undefined) {
+      target += `; ${limit.figure} ≤ ${limit.max}×`;
+      if (value > limit.max) {
+        pass = false;
+        notes.push(`${limit.figure} ${value.toFixed(2)}× > ${limit.max}×`);
+      }
+    }
+  }
   for (const limit of scenario.target.absolute ?? []) {
     const value = ours[limit.figure]?.value ?? Number.POSITIVE_INFINITY;
     target += `; ${limit.figure} ≤ ${limit.max}`;
@@ -113,7 +136,7 @@ export function summarize(rounds: RoundResult[], scenario: Scenario): ScenarioRe
       notes.push(`${limit.figure} ${value.toFixed(1)} > ${limit.max}`);
     }
   }
-  return { scenario: scenario.name, ours, baseline, ratio, target, pass, notes };
+  return { scenario: scenario.name, ours, baseline, ratio, ...(scenario.target.ratios ? { otherRatios } : {}), target, pass, notes };
 }
 
 export function formatFigures(figures: Record<string, Figure>): string {
@@ -129,7 +152,7 @@ export function printTable(reports: ScenarioReport[]): void {
       report.scenario,
       formatFigures(report.ours),
       formatFigures(report.baseline),
-      `${report.ratio.toFixed(2)}×`,
+      [`${report.ratio.toFixed(2)}×`, ...Object.entries(report.otherRatios ?? {}).map(([name, value]) => `${name} ${value.toFixed(2)}×`)].join(', '),
       report.target,
       report.pass ? 'pass' : `FAIL${report.notes.length ? ` (${report.notes.join('; ')})` : ''}`,
     ]),

@@ -17,6 +17,7 @@ import { maskingScenario } from './scenarios/masking';
 import { purgeScenario } from './scenarios/purge';
 import { eventPropagationScenario } from './scenarios/event-propagation';
 import { bulkOffboardingScenario } from './scenarios/bulk-offboarding';
+import { federatedReadScenario } from './scenarios/federated-read';
 
 // `npm run bench`: every scenario against its baseline in this process, interleaved, on real
 // PostgreSQL when BENCH_DATABASE_URL is given (else PGlite) and the development broker unless
@@ -24,7 +25,14 @@ import { bulkOffboardingScenario } from './scenarios/bulk-offboarding';
 // (default 3) sets how many interleaved rounds each scenario runs; BENCH_ONLY picks scenarios
 // by name. Writes bench/results.json.
 
-const SCENARIOS: Scenario[] = [inboxScenario, maskingScenario, purgeScenario, eventPropagationScenario, bulkOffboardingScenario];
+const SCENARIOS: Scenario[] = [
+  federatedReadScenario,
+  eventPropagationScenario,
+  bulkOffboardingScenario,
+  maskingScenario,
+  purgeScenario,
+  inboxScenario,
+];
 
 async function main(): Promise<void> {
   const database = benchDatabase();
