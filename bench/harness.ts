@@ -103,11 +103,17 @@ export function summarize(rounds: RoundResult[], scenario: Scenario): ScenarioRe
   let target = '';
   if (scenario.target.min !== undefined) {
     target = `≥ ${scenario.target.min}× ${key}`;
-    pass &&= ratio >= scenario.target.min;
+    if (ratio < scenario.target.min) {
+      pass = false;
+      notes.push(`${key} ${ratio.toFixed(2)}× < ${scenario.target.min}×`);
+    }
   }
   if (scenario.target.max !== undefined) {
     target = `≤ ${scenario.target.max}× ${key}`;
-    pass &&= ratio <= scenario.target.max;
+    if (ratio > scenario.target.max) {
+      pass = false;
+      notes.push(`${key} ${ratio.toFixed(2)}× > ${scenario.target.max}×`);
+    }
   }
   const otherRatios: Record<string, number> = {};
   for (const limit of scenario.target.ratios ?? []) {
