@@ -15,6 +15,7 @@ import {
 import { inboxScenario } from './scenarios/inbox';
 import { maskingScenario } from './scenarios/masking';
 import { purgeScenario } from './scenarios/purge';
+import { dataExportScenario } from './scenarios/data-export';
 
 // `npm run bench`: every scenario against its baseline in this process, interleaved, on real
 // PostgreSQL when BENCH_DATABASE_URL is given (else PGlite) and the development broker unless
@@ -22,7 +23,7 @@ import { purgeScenario } from './scenarios/purge';
 // (default 3) sets how many interleaved rounds each scenario runs; BENCH_ONLY picks scenarios
 // by name. Writes bench/results.json.
 
-const SCENARIOS: Scenario[] = [inboxScenario, maskingScenario, purgeScenario];
+const SCENARIOS: Scenario[] = [inboxScenario, maskingScenario, purgeScenario, dataExportScenario];
 
 async function main(): Promise<void> {
   const database = benchDatabase();
