@@ -18,6 +18,7 @@ import { purgeScenario } from './scenarios/purge';
 import { eventPropagationScenario } from './scenarios/event-propagation';
 import { bulkOffboardingScenario } from './scenarios/bulk-offboarding';
 import { federatedReadScenario } from './scenarios/federated-read';
+import { dataExportScenario } from './scenarios/data-export';
 
 // `npm run bench`: every scenario against its baseline in this process, interleaved, on real
 // PostgreSQL when BENCH_DATABASE_URL is given (else PGlite) and the development broker unless
@@ -29,6 +30,7 @@ const SCENARIOS: Scenario[] = [
   federatedReadScenario,
   eventPropagationScenario,
   bulkOffboardingScenario,
+  dataExportScenario,
   maskingScenario,
   purgeScenario,
   inboxScenario,
