@@ -19,8 +19,8 @@ let stack: ServiceStack | null = null;
 
 function latencies(ms: number[]) {
   return {
-    p95: { unit: 'ms p95', value: percentile(ms, 95) },
-    p50: { unit: 'ms p50', value: percentile(ms, 50) },
+    p95: { unit: 'ms', value: percentile(ms, 95) },
+    p50: { unit: 'ms', value: percentile(ms, 50) },
   };
 }
 
