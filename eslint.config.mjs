@@ -34,6 +34,8 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': boundaries({ testsMayUseDevLibs: false }),
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
+      // A promise returned from inside try/finally must be awaited there, or the finally runs first.
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',

@@ -86,6 +86,20 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms:
   return { result, ms: performance.now() - started };
 }
 
+/** Ours then the baseline on even rounds, the reverse on odd ones, so neither side always runs first. */
+export async function interleaved(
+  index: number,
+  ours: () => Promise<Record<string, Figure>>,
+  baseline: () => Promise<Record<string, Figure>>,
+): Promise<RoundResult> {
+  if (index % 2 === 0) {
+    const first = await ours();
+    return { ours: first, baseline: await baseline() };
+  }
+  const first = await baseline();
+  return { ours: await ours(), baseline: first };
+}
+
 /** Median of every figure across rounds. */
 export function summarize(rounds: RoundResult[], scenario: Scenario): ScenarioReport {
   const merge = (side: 'ours' | 'baseline') => {

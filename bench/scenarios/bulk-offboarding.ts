@@ -6,7 +6,7 @@ import { createKafka } from '@offboarding/messaging';
 import { Clock, dayOf } from '@offboarding/platform';
 import { OffboardingService } from '../../apps/entitlements/src/offboarding/offboarding.service';
 import { MILESTONES } from '../../apps/retention/src/timeline/timeline';
-import { type BenchContext, check, type RoundResult, type Scenario } from '../harness';
+import { type BenchContext, check, interleaved, type RoundResult, type Scenario } from '../harness';
 import { type ServiceStack, startServices, watchApplied } from '../services';
 
 // 1,000 organizations at scale 1 (PostgreSQL), 100 at the embedded default's 0.1, 20 at least.
@@ -99,12 +99,7 @@ export const bulkOffboardingScenario: Scenario = {
         await plain.close();
       }
     };
-    if (index % 2 === 0) {
-      const o = await ours();
-      return { ours: o, baseline: await baseline() };
-    }
-    const b = await baseline();
-    return { ours: await ours(), baseline: b };
+    return interleaved(index, ours, baseline);
   },
   async teardown() {
     await stack?.close();

@@ -15,7 +15,7 @@ import type { ExportManifest } from '../../apps/retention/src/exports/export-arc
 import { entities } from '../../apps/entitlements/src/entities';
 import { migrations } from '../../apps/entitlements/src/migrations';
 import { type ExportJob, type ExportRun, exportOrganization, serveExportEndpoint } from '../export-worker';
-import { type BenchContext, check, type Figure, type RoundResult, type Scenario, timed } from '../harness';
+import { type BenchContext, check, interleaved, type Figure, type RoundResult, type Scenario, timed } from '../harness';
 
 const RECORDS = 100_000;
 // How one customer's records spread over the entitlements service's tables; each organization also
@@ -328,13 +328,7 @@ export const dataExportScenario: Scenario = {
         }
         return { throughput: { unit: 'MB/s', value: (mb(bytes) / ms) * 1000 }, rows: { unit: 'rows/s', value: (seeded.total / ms) * 1000 } };
       };
-      if (index % 2 === 0) {
-        const o = await ours();
-        result = { ours: o, baseline: await baseline() };
-      } else {
-        const b = await baseline();
-        result = { ours: await ours(), baseline: b };
-      }
+      result = await interleaved(index, ours, baseline);
     } finally {
       await service.app.close();
       await db.drop();

@@ -4,7 +4,7 @@ import { CancellationReason, EntitlementClass, OrganizationType } from '@offboar
 import { createKafka } from '@offboarding/messaging';
 import { EntitlementsService } from '../../apps/entitlements/src/entitlements/entitlements.service';
 import { OrganizationsService } from '../../apps/entitlements/src/organizations/organizations.service';
-import { type BenchContext, check, percentile, type RoundResult, type Scenario } from '../harness';
+import { type BenchContext, check, interleaved, percentile, type RoundResult, type Scenario } from '../harness';
 import { appliedCount, type ServiceStack, startServices } from '../services';
 
 const CANCELS = 200;
@@ -77,12 +77,7 @@ export const eventPropagationScenario: Scenario = {
         const ms = await baseline.run();
         return latencies(ms);
       };
-      if (index % 2 === 0) {
-        const o = await ours();
-        return { ours: o, baseline: await plain() };
-      }
-      const b = await plain();
-      return { ours: await ours(), baseline: b };
+      return await interleaved(index, ours, plain);
     } finally {
       await baseline.close();
     }

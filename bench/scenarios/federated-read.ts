@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { waitFor } from '@offboarding/testing';
 import { graphql, login, SEEDED_ADMIN } from '../../e2e/graphql-client';
-import { type BenchContext, check, percentile, type RoundResult, type Scenario } from '../harness';
+import { type BenchContext, check, interleaved, percentile, type RoundResult, type Scenario } from '../harness';
 import { type BenchStack, type ChildServer, startBenchStack, startHiveGateway } from '../stack-fixture';
 
 // One organization view read through a federated gateway by 50 concurrent clients: our gateway
@@ -280,12 +280,7 @@ export const federatedReadScenario: Scenario = {
         p99: { unit: 'ms', value: percentile(latencies, 99) },
       };
     };
-    if (index % 2 === 0) {
-      const ours = await measure('ours');
-      return { ours, baseline: await measure('baseline') };
-    }
-    const baseline = await measure('baseline');
-    return { ours: await measure('ours'), baseline };
+    return interleaved(index, () => measure('ours'), () => measure('baseline'));
   },
   async teardown(): Promise<void> {
     if (!shared) return;

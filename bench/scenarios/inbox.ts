@@ -3,7 +3,7 @@ import { logLevel } from 'kafkajs';
 import type { EntityManager } from 'typeorm';
 import { eventSource } from '@offboarding/contracts';
 import { createKafka, EventConsumer, type EventEnvelope, MessagingTables1732000000000, toKafkaMessage } from '@offboarding/messaging';
-import { type BenchContext, check, type RoundResult, type Scenario } from '../harness';
+import { type BenchContext, check, interleaved, type RoundResult, type Scenario } from '../harness';
 
 const EVENTS = 5_000;
 const TYPE = 'com.offboarding.entitlements.entitlement_granted.v1';
@@ -110,12 +110,7 @@ export const inboxScenario: Scenario = {
         check((await appliedBy('baseline')) === count, `all ${count} events applied by the plain consumer`);
         return { throughput: { unit: 'events/s', value: ((count - 1) / ms) * 1000 } };
       };
-      if (index % 2 === 0) {
-        const o = await ours();
-        return { ours: o, baseline: await baseline() };
-      }
-      const b = await baseline();
-      return { ours: await ours(), baseline: b };
+      return await interleaved(index, ours, baseline);
     } finally {
       const admin = kafka.admin();
       await admin.connect();

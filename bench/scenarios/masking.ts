@@ -6,7 +6,7 @@ import { AuditLog } from '../../apps/entitlements/src/audit/audit-log';
 import { entities } from '../../apps/entitlements/src/entities';
 import { migrations } from '../../apps/entitlements/src/migrations';
 import { DataLifecycleService } from '../../apps/entitlements/src/organizations/data-lifecycle.service';
-import { type BenchContext, check, type RoundResult, type Scenario, timed } from '../harness';
+import { type BenchContext, check, interleaved, type RoundResult, type Scenario, timed } from '../harness';
 
 class FixedKeys extends MaskingKeys {
   constructor(private readonly key: Buffer) {
@@ -95,12 +95,7 @@ export const maskingScenario: Scenario = {
         check((await unmasked(organizationId)) === 0, 'every contact masked by the baseline');
         return { throughput: { unit: 'rows/s', value: (count / ms) * 1000 } };
       };
-      if (index % 2 === 0) {
-        const o = await ours();
-        return { ours: o, baseline: await baseline() };
-      }
-      const b = await baseline();
-      return { ours: await ours(), baseline: b };
+      return await interleaved(index, ours, baseline);
     } finally {
       await db.drop();
     }

@@ -6,7 +6,7 @@ import { AuditLog } from '../../apps/entitlements/src/audit/audit-log';
 import { entities } from '../../apps/entitlements/src/entities';
 import { migrations } from '../../apps/entitlements/src/migrations';
 import { DataLifecycleService } from '../../apps/entitlements/src/organizations/data-lifecycle.service';
-import { type BenchContext, check, percentile, type RoundResult, type Scenario, timed } from '../harness';
+import { type BenchContext, check, interleaved, percentile, type RoundResult, type Scenario, timed } from '../harness';
 
 const ROWS = 1_000_000;
 // Where the rows of one organization go; every table the purge empties gets its share.
@@ -171,12 +171,7 @@ export const purgeScenario: Scenario = {
           'read p95 vs idle': { unit: '×', value: percentile(latencies, 95) / percentile(idle, 95) },
         };
       };
-      if (index % 2 === 0) {
-        const o = await ours();
-        return { ours: o, baseline: await baseline() };
-      }
-      const b = await baseline();
-      return { ours: await ours(), baseline: b };
+      return await interleaved(index, ours, baseline);
     } finally {
       await db.drop();
     }
