@@ -136,10 +136,12 @@ async function openBaseline(context: BenchContext, count: number) {
       for (const [i, id] of ids.entries()) {
         const applied = new Promise<void>((resolve) => waiting.set(id, resolve));
         const started = performance.now();
-        const [row] = await source.dataSource.query<{ organization_id: string }[]>(
+        // TypeORM answers an UPDATE with [rows, affected count].
+        const [[row]] = await source.dataSource.query<[{ organization_id: string }[], number]>(
           `UPDATE ${entitlementsTable} SET status = 'CANCELLED', cancelled_at = now() WHERE id = $1 RETURNING organization_id`,
           [id],
         );
+        check(typeof row?.organization_id === 'string', `the baseline's entitlement ${id} was updated and names its organization`);
         await send.send({ topic, acks: -1, messages: [{ key: row.organization_id, value: JSON.stringify({ entitlementId: id, organizationId: row.organization_id }) }] });
         await applied;
         // The first message waits for the group to be joined: a warm-up, not counted.
