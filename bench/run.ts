@@ -24,7 +24,7 @@ import { dataExportScenario } from './scenarios/data-export';
 // PostgreSQL when BENCH_DATABASE_URL is given (else PGlite) and the development broker unless
 // KAFKA_BROKERS names one. BENCH_SCALE (default 1 on PostgreSQL, 0.1 on PGlite) shrinks or grows the data; BENCH_ROUNDS
 // (default 3) sets how many interleaved rounds each scenario runs; BENCH_ONLY picks scenarios
-// by name. Writes bench/results.json.
+// by name. Writes bench/results.json (BENCH_RESULTS names another file).
 
 const SCENARIOS: Scenario[] = [
   federatedReadScenario,
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
 
   process.stdout.write('\n');
   printTable(reports);
-  const file = path.join(__dirname, 'results.json');
+  const file = process.env.BENCH_RESULTS ? path.resolve(process.env.BENCH_RESULTS) : path.join(__dirname, 'results.json');
   writeResults(file, { at: new Date().toISOString(), machine: machine(), scale, rounds, database: database.kind, reports, skipped, failures });
   for (const name of skipped) process.stdout.write(`skipped on PGlite: ${name}\n`);
   process.stdout.write(`\nwritten: ${path.relative(process.cwd(), file)}\n`);
