@@ -1,4 +1,4 @@
-import { AuditLogEntity } from './audit/audit-log.entity';
+import { AuditLogEntity } from '@offboarding/platform';
 import { EntitlementEntity } from './entitlements/entitlement.entity';
 import { OffboardingCaseEntity } from './offboarding/offboarding-case.entity';
 import { ContactEntity } from './organizations/contact.entity';

@@ -1,4 +1,4 @@
-import { AuditLogEntity } from './audit/audit-log.entity';
+import { AuditLogEntity } from '@offboarding/platform';
 import { PortalAccessEntity } from './portal-access/portal-access.entity';
 import { PurgeRequestEntity } from './privacy/purge-request.entity';
 import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity';

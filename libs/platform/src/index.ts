@@ -25,3 +25,5 @@ export * from './observability/tracing';
 export * from './export';
 export * from './auth/access-token';
 export * from './auth/access.guard';
+export * from './audit/audit-log.entity';
+export * from './audit/audit-log';
