@@ -1,9 +1,8 @@
-import { AuditLogEntity } from '@offboarding/platform';
+import { AuditLogEntity, PurgeRequestEntity } from '@offboarding/platform';
 import { EntitlementEntity } from './entitlements/entitlement.entity';
 import { OffboardingCaseEntity } from './offboarding/offboarding-case.entity';
 import { ContactEntity } from './organizations/contact.entity';
 import { OrganizationEntity } from './organizations/organization.entity';
-import { PurgeRequestEntity } from './organizations/purge-request.entity';
 import { CancellationPolicyEntity } from './policies/cancellation-policy.entity';
 import { DocumentEntity, InvoiceEntity, OrderEntity, QuoteEntity } from './records/records.entities';
 

@@ -1,6 +1,5 @@
-import { AuditLogEntity } from '@offboarding/platform';
+import { AuditLogEntity, PurgeRequestEntity } from '@offboarding/platform';
 import { PortalAccessEntity } from './portal-access/portal-access.entity';
-import { PurgeRequestEntity } from './privacy/purge-request.entity';
 import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity';
 import { SsoConnectionEntity } from './sso/sso-connection.entity';
 import { CredentialEntity, KnownOrganizationEntity, UserEntity, UserPiiEntity } from './users/user.entity';

@@ -27,3 +27,4 @@ export * from './auth/access-token';
 export * from './auth/access.guard';
 export * from './audit/audit-log.entity';
 export * from './audit/audit-log';
+export * from './privacy/purge-request.entity';

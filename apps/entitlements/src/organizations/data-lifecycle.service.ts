@@ -3,12 +3,11 @@ import type { Logger } from 'pino';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { EntitlementStatus, type EventPayload } from '@offboarding/contracts';
 import { joinTransaction, Outbox, UnitOfWork } from '@offboarding/messaging';
-import { Clock, LOGGER, maskNullable, maskPii, MaskingKeys } from '@offboarding/platform';
+import { Clock, LOGGER, MaskingKeys, maskNullable, maskPii, PurgeRequestEntity } from '@offboarding/platform';
 import { AuditLog } from '../audit/audit-log';
 import { EntitlementEntity } from '../entitlements/entitlement.entity';
 import { OrganizationEntity } from './organization.entity';
 import { OrganizationAction, nextOrganizationStatus } from './organization-status';
-import { PurgeRequestEntity } from './purge-request.entity';
 
 /**
  * What a purge deletes, children first. The organization row stays as the tombstone (id, name,

@@ -3,10 +3,9 @@ import type { Logger } from 'pino';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import type { EventPayload } from '@offboarding/contracts';
 import { joinTransaction, Outbox, UnitOfWork } from '@offboarding/messaging';
-import { Clock, LOGGER, maskPii, MaskingKeys } from '@offboarding/platform';
+import { Clock, LOGGER, MaskingKeys, maskPii, PurgeRequestEntity } from '@offboarding/platform';
 import { AuditLog } from '../audit/audit-log';
 import { UserEntity, UserPiiEntity } from '../users/user.entity';
-import { PurgeRequestEntity } from './purge-request.entity';
 
 /**
  * What a purge deletes, children first, each with the SQL that selects one batch of keys
