@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Client } from 'pg';
-import { waitFor } from '@offboarding/testing';
+import { freePortBlock, waitFor } from '@offboarding/testing';
 import { formatLine, startStack, type RunningStack } from '../tools/stack';
 import type { BenchContext } from './harness';
 
@@ -20,8 +19,6 @@ const root = path.resolve(__dirname, '..');
 const SERVICES = ['entitlements', 'provisioning', 'identity', 'retention'] as const;
 /** The checked-in production supergraph: what front ends are served, and what the baseline gateway gets too. */
 export const SUPERGRAPH_PATH = path.join(root, 'apps/gateway/supergraph.graphql');
-/** Ports in use by the e2e tests (14000–14004, 19092) and a developer's stack (4000–4004, 9092) are below this range. */
-const PORT_RANGE = { from: 20_000, to: 30_000 };
 
 export interface BenchStack {
   readonly stack: RunningStack;
@@ -114,24 +111,6 @@ async function createDatabase(serverUrl: string): Promise<{ url: string; drop():
 }
 
 /** `count` consecutive ports nobody listens on, from a random start so parallel runs rarely meet. */
-async function freePortBlock(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const first = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from - count));
-    let free = true;
-    for (let port = first; port < first + count && free; port += 1) free = await portFree(port);
-    if (free) return first;
-  }
-  throw new Error(`no ${count} consecutive free ports between ${PORT_RANGE.from} and ${PORT_RANGE.to}`);
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
-  });
-}
-
 export interface ChildServer {
   readonly url: string;
   stop(): Promise<void>;

@@ -1,14 +1,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { kcatInstalled, waitFor } from '@offboarding/testing';
+import { freePortBlock, kcatInstalled, waitFor } from '@offboarding/testing';
 import { startStack, type RunningStack } from '../tools/stack';
 import { graphql as graphqlAs, graphqlRequest as graphqlRequestAs, login, SEEDED_ADMIN } from './graphql-client';
 import { headerMap, readTopicWithKcat } from './kcat';
 
 // The whole embedded stack as `npm start` runs it (dev broker, four services, gateway as
-// separate processes), on ports of its own so it can run beside a developer's stack.
-const ports = { gatewayPort: 14000, firstServicePort: 14001, brokerPort: 19092 };
+// separate processes), on free ports of its own (kept across its restart) so it can run beside
+// a developer's stack and other test runs.
+let ports = { gatewayPort: 0, firstServicePort: 0, brokerPort: 0 };
 // The tests poll every 50 ms while waiting for events: far above a person's request rate.
 const RATE_LIMIT_FOR_POLLING = { RATE_LIMIT_PER_MINUTE: '60000', RATE_LIMIT_BURST: '1000' };
 
@@ -57,6 +58,8 @@ describe('the offboarding slice through the gateway', () => {
   const STACK_START_MS = 300_000;
 
   beforeAll(async () => {
+    const first = await freePortBlock(6);
+    ports = { gatewayPort: first, firstServicePort: first + 1, brokerPort: first + 5 };
     stack = await start();
   }, STACK_START_MS);
 

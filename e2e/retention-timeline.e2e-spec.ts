@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { EventType } from '@offboarding/contracts';
 import { fromKafkaMessage, type ReceivedEvent } from '@offboarding/messaging';
-import { waitFor } from '@offboarding/testing';
+import { freePortBlock, waitFor } from '@offboarding/testing';
 import { readZip } from '../apps/retention/src/__tests__/zip-reader';
 import { startStack, type RunningStack } from '../tools/stack';
 import { graphql, graphqlRequest, login, SEEDED_ADMIN } from './graphql-client';
@@ -15,7 +15,8 @@ import { graphql, graphqlRequest, login, SEEDED_ADMIN } from './graphql-client';
 // gateway, moving the whole stack through time with _devAdvanceClock / _devRunScheduledJobs.
 // Every service answers for itself, identity included (SSO shutdown, portal, masking, purge).
 
-const ports = { gatewayPort: 15000, firstServicePort: 15001, brokerPort: 19192 };
+// Free ports of its own, so the run never collides with a developer's stack or another run.
+let ports = { gatewayPort: 0, firstServicePort: 0, brokerPort: 0 };
 const serviceUrl = (index: number) => `http://localhost:${ports.firstServicePort + index}`;
 const STACK_START_MS = 300_000;
 const EVENTUALLY = { timeoutMs: 90_000, intervalMs: 250 };
@@ -74,6 +75,8 @@ describe('retention timelines through the gateway', () => {
 
 
   beforeAll(async () => {
+    const first = await freePortBlock(6);
+    ports = { gatewayPort: first, firstServicePort: first + 1, brokerPort: first + 5 };
     stack = await startStack({
       ...ports,
       dataDir,

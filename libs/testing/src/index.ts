@@ -2,3 +2,4 @@ export * from './wait-for';
 export * from './databases';
 export * from './kcat';
 export * from './access-tokens';
+export * from './ports';
