@@ -5,13 +5,12 @@ import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@offboarding/contracts';
 import { startDevBroker, type DevBroker } from '@offboarding/dev-broker';
-import { TestIdentity, waitFor } from '@offboarding/testing';
+import { freePortBlock, TestIdentity, waitFor } from '@offboarding/testing';
 
 // SIGTERM while clients keep sending mutations: every request the service accepted completes,
 // the process exits 0 within the grace period, and after a restart each accepted change's event
 // is on the topic exactly once: none lost, none duplicated.
 const root = path.resolve(__dirname, '..');
-const PORT = 14101;
 const GRACE_MS = 30_000;
 
 describe('graceful shutdown under load', () => {
@@ -19,6 +18,8 @@ describe('graceful shutdown under load', () => {
   let broker: DevBroker;
   let identity: TestIdentity;
   let token = '';
+  // A free port of its own, kept across the restart.
+  let PORT = 0;
   const output: string[] = [];
 
   const startService = (): { child: ChildProcess; exited: Promise<number | null> } => {
@@ -83,6 +84,7 @@ describe('graceful shutdown under load', () => {
   };
 
   beforeAll(async () => {
+    PORT = await freePortBlock(1);
     broker = await startDevBroker({ port: 0 });
     identity = await TestIdentity.start();
     token = await identity.token({ role: 'ADMIN', expiresIn: 3600 });
