@@ -58,6 +58,15 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     throw new ConfigError(`invalid configuration for ${service}: ${problems.join('; ')}`);
   }
   const values = result.data;
+  if (values.NODE_ENV === 'production' && env.SCHEMA_ONLY !== 'true') {
+    const variable = `${service.toUpperCase()}_DATABASE_URL`;
+    const url = env[variable] || env.DATABASE_URL;
+    if (!url || !/^postgres(ql)?:\/\//.test(url)) {
+      throw new ConfigError(
+        `invalid configuration for ${service}: production needs PostgreSQL: set ${variable} or DATABASE_URL to a postgres:// URL (the embedded database is for development only)`,
+      );
+    }
+  }
   return {
     service,
     nodeEnv: values.NODE_ENV,

@@ -114,6 +114,8 @@ export class PlatformModule {
                   entities: options.entities,
                   migrations: options.migrations,
                   migrate: process.env.DB_MIGRATE_ON_START !== 'false' && config.nodeEnv !== 'production',
+                  // Production leaves migrations to their Job and must not start before it ran.
+                  requireMigrated: true,
                 }),
         },
         { provide: DataSource, useFactory: (db: ServiceDatabase) => db.dataSource, inject: [SERVICE_DATABASE] },
