@@ -178,6 +178,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     validationRules: queryLimitRules(config.queryLimits),
     formatError: formatGatewayError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metrics.apolloPlugin(), operationLogPlugin(logger), idempotencyKeyCheck],
+    // main.ts stops the gateway on signals, in order; Apollo's own handler would race it and
+    // then re-raise the signal, killing the process before it finished.
+    stopOnTerminationSignals: false,
     logger,
   });
 
@@ -186,7 +189,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     const bases = Object.fromEntries(
       SUBGRAPH_NAMES.map((name) => [name, (config.subgraphUrls[name] ?? DEFAULT_SUBGRAPH_URLS[name]).replace(/\/graphql\/?$/, '')]),
     ) as ServiceBaseUrls;
-    const dev = new ApolloServer<RequestAuth>({ schema: buildDevSchema(bases), includeStacktraceInErrorResponses: false, logger });
+    const dev = new ApolloServer<RequestAuth>({ schema: buildDevSchema(bases), includeStacktraceInErrorResponses: false, stopOnTerminationSignals: false, logger });
     devServer = dev;
     await dev.start();
     // Reached through the gateway with the caller's token, or directly: either way the token is checked.
