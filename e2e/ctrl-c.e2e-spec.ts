@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePortBlock, waitFor } from '@offboarding/testing';
+import { portOpen } from '../tools/stack';
 import { login, SEEDED_ADMIN } from './graphql-client';
 
 // `npm start` in a real pseudo-terminal (tmux), with clients sending mutations through the
@@ -119,20 +119,9 @@ describeWithTmux('Ctrl-C on npm start', () => {
     expect(output).toContain('stopping (SIGINT)');
     // Nothing is left listening.
     for (const port of [ports.gateway, ports.services, ports.services + 1, ports.services + 2, ports.services + 3, ports.broker]) {
-      expect(await listening(port)).toBe(false);
+      expect(await portOpen(port)).toBe(false);
     }
     // "In seconds": the stop itself, measured from the key press (the machine may be busy).
     expect(stopMs).toBeLessThan(20_000);
   }, 600_000);
 });
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

@@ -237,7 +237,8 @@ async function waitUntil(
   }
 }
 
-function portOpen(port: number): Promise<boolean> {
+/** Whether something accepts connections on the port (127.0.0.1). */
+export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
     socket.once('connect', () => {
