@@ -21,6 +21,8 @@ export type StackProcess = 'kafka' | StackService | 'gateway';
 
 /** Stop order: a higher tier stops first, a tier's processes together. */
 const TIER: Record<StackProcess, number> = { gateway: 2, entitlements: 1, provisioning: 1, identity: 1, retention: 1, kafka: 0 };
+/** How often readiness is asked while a process starts (also the benchmark's resolution). */
+export const READY_POLL_MS = 50;
 /** How long a process may take to stop gracefully before it is killed. */
 const STOP_TIMEOUT_MS = 20_000;
 
@@ -50,7 +52,7 @@ export interface RunningStack {
   running(): StackProcess[];
   /**
    * Kills one process (SIGKILL unless told otherwise), starts it again and waits until it is
-   * ready: what an operator or an orchestrator does after a crash.
+   * ready, as an orchestrator does after a crash; readyMs counts from the signal.
    */
   restart(name: StackProcess, signal?: NodeJS.Signals): Promise<{ readyMs: number }>;
   /** Stops everything gracefully, in order: gateway, services, broker. */
@@ -140,11 +142,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const restart = async (name: StackProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ readyMs: number }> => {
     const child = children.get(name);
+    const signalled = performance.now();
     if (child) await stopChild(child, signal);
-    const started = performance.now();
     launch(name);
     await waitReady(name);
-    return { readyMs: performance.now() - started };
+    return { readyMs: performance.now() - signalled };
   };
 
   try {
@@ -233,7 +235,7 @@ async function waitUntil(
     if (signal?.aborted) throw new Error(`stopped while waiting for ${what}`);
     if (exited.name) throw new Error(`${exited.name} exited while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
   }
 }
 
@@ -249,7 +251,8 @@ export function portOpen(port: number): Promise<boolean> {
   });
 }
 
-async function httpOk(url: string): Promise<boolean> {
+/** Whether a GET answers 2xx within 2 s. */
+export async function httpOk(url: string): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
     return response.ok;
