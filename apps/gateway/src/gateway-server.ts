@@ -122,7 +122,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   }
   const revocations = new RevocationList(
     `${config.identityBaseUrl}/internal/revoked-sessions`,
-    // In production without INTERNAL_API_TOKEN every poll fails saying so, and authenticated requests get 503.
+    // Production has INTERNAL_API_TOKEN (the configuration refuses to start without it).
     () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
     config.revocationPollIntervalMs,
     logger,
