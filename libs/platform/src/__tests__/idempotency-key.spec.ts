@@ -1,4 +1,4 @@
-import { parse, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { fragmentsOf, idempotencyKeyOf, mutationFingerprint, rootFieldCount } from '../idempotency/idempotency-key';
 
 describe('Idempotency-Key header', () => {
@@ -30,7 +30,7 @@ describe('mutation fingerprint', () => {
 describe('root field count', () => {
   const count = (source: string) => {
     const document = parse(source);
-    const operation = document.definitions.find((definition) => definition.kind === 'OperationDefinition') as OperationDefinitionNode;
+    const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
     return rootFieldCount(operation, fragmentsOf(document));
   };
 
