@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     finish(1);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // A closed terminal (SIGHUP) makes writes fail: the ordered stop goes on without an audience.
+  process.stdout.on('error', () => undefined);
 
   try {
     stack = await startStack({
