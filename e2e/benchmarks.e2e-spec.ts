@@ -44,6 +44,7 @@ describe('the benchmark suite', () => {
         'data export',
         'PII masking',
         'idempotent consumption (inbox)',
+        'restart to ready (kill -9)',
       ].sort(),
     );
     for (const report of results.reports) {

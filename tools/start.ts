@@ -1,17 +1,69 @@
 import * as path from 'node:path';
-import { startStack } from './stack';
+import { type RunningStack, startStack } from './stack';
 
 // `npm start`: the whole platform on this machine with nothing else installed.
+//
+// Ctrl-C (SIGINT) or SIGTERM stops the stack in order and exits 0 once every process stopped
+// and every line it wrote was shown. Pressing Ctrl-C again later forces: whatever still runs is
+// killed. One press arrives more than once (the terminal signals npm and this process, and npm
+// forwards its own copy), so signals within a second of the first count as the same press.
+
+const SAME_PRESS_MS = 1_000;
 
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
   const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-  const stack = await startStack({
-    dataDir,
-    gatewayPort: port('GATEWAY_PORT', 4000),
-    firstServicePort: port('FIRST_SERVICE_PORT', 4001),
-    brokerPort: port('KAFKA_DEV_PORT', 9092),
-  });
+  const starting = new AbortController();
+  let stack: RunningStack | null = null;
+  let stopRequested: number | null = null;
+
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const finish = (code: number) => {
+    process.exitCode = code;
+    // Nothing else keeps the process alive once the children are gone; exit now regardless.
+    process.exit(code);
+  };
+  const stop = (reason: string, code: number) => {
+    say(`\nstopping (${reason}): the gateway, then the services, then the broker; Ctrl-C again forces`);
+    if (!stack) return starting.abort();
+    stack.stop().then(
+      () => finish(code),
+      (error: unknown) => {
+        say(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
+        finish(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopRequested === null) {
+      stopRequested = performance.now();
+      stop(signal, 0);
+      return;
+    }
+    if (performance.now() - stopRequested < SAME_PRESS_MS) return;
+    say(`\n${signal} again: forcing: killing ${stack?.running().join(', ') || 'what was starting'}`);
+    stack?.kill();
+    finish(1);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // A closed terminal (SIGHUP) makes writes fail: the ordered stop goes on without an audience.
+  process.stdout.on('error', () => undefined);
+
+  try {
+    stack = await startStack({
+      dataDir,
+      gatewayPort: port('GATEWAY_PORT', 4000),
+      firstServicePort: port('FIRST_SERVICE_PORT', 4001),
+      brokerPort: port('KAFKA_DEV_PORT', 9092),
+      signal: starting.signal,
+    });
+  } catch (error) {
+    if (starting.signal.aborted) {
+      say('stopped before start-up finished');
+      return finish(0);
+    }
+    throw error;
+  }
   const usingRealDatabase = Boolean(process.env.DATABASE_URL);
   process.stdout.write(
     [
@@ -27,20 +79,11 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-
-  let stopping = false;
-  const shutdown = (reason: string, code: number) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\nstopping (${reason})…\n`);
-    stack.stop().then(
-      () => process.exit(code),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT', 0));
-  process.once('SIGTERM', () => shutdown('SIGTERM', 0));
-  void stack.crashed.then((name) => shutdown(`${name} exited`, 1));
+  void stack.crashed.then((name) => {
+    if (stopRequested !== null) return;
+    stopRequested = performance.now();
+    stop(`${name} exited`, 1);
+  });
 }
 
 main().catch((error: unknown) => {

@@ -22,10 +22,10 @@ export function appNames(): string[] {
  * CronJobs). Job names are part of the CLI contract between the services and the manifests.
  */
 export const SCHEDULED_JOBS: Readonly<Record<ServiceName, readonly string[]>> = {
-  entitlements: ['grace-period-sweep', 'offboarding-day-zero', 'organization-purge'],
-  provisioning: ['environment-teardown', 'organization-purge'],
-  identity: ['organization-purge', 'reencrypt-sso-secrets'],
-  retention: ['timeline-tick', 'purge'],
+  entitlements: ['grace-period-sweep', 'offboarding-day-zero', 'organization-purge', 'idempotency-key-prune'],
+  provisioning: ['environment-teardown', 'organization-purge', 'idempotency-key-prune'],
+  identity: ['organization-purge', 'reencrypt-sso-secrets', 'idempotency-key-prune'],
+  retention: ['timeline-tick', 'purge', 'idempotency-key-prune'],
 };
 
 export const entryPoint = (app: string, file: 'main' | 'migrate') => `dist/apps/${app}/src/${file}.js`;

@@ -62,6 +62,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     throw new Error(`invalid gateway configuration: ${problems.join('; ')}`);
   }
   const values = result.data;
+  // Like the services: production never falls back to the development token for identity's feed.
+  if (values.NODE_ENV === 'production' && !values.INTERNAL_API_TOKEN) {
+    throw new Error('invalid gateway configuration: INTERNAL_API_TOKEN is required in production (the revocation feed of identity needs it)');
+  }
   const subgraphUrls: GatewayConfig['subgraphUrls'] = {};
   for (const name of SUBGRAPH_NAMES) {
     const url = values[`${name.toUpperCase() as Uppercase<SubgraphName>}_URL`];

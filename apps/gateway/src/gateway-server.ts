@@ -7,10 +7,16 @@ import { ApolloGateway, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataS
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { ApolloServerPlugin } from '@apollo/server';
 import express from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import {
+  assertOneKeyedMutation,
+  DomainError,
+  fragmentsOf,
+  IDEMPOTENCY_KEY_HEADER,
+  idempotencyKeyOf,
   injectTraceContext,
   internalAuthHeaders,
   JwksAccessTokenVerifier,
@@ -18,12 +24,14 @@ import {
   operationLogPlugin,
   REQUEST_ID_HEADER,
   requestIdFrom,
+  rootFieldCount,
   tracingMiddleware,
 } from '@offboarding/platform';
 import { authenticateRequests, type RequestAuth } from './gateway-auth';
 import { queryLimitRules } from './query-limits';
 import { RateLimiter } from './rate-limiter';
 import { RevocationList } from './revocation-list';
+import { subgraphFailure } from './subgraph-failure';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 
@@ -35,20 +43,63 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** What every operation through the gateway knows: the caller, and the key of a keyed mutation. */
+type GatewayContext = RequestAuth & {
+  /** The client's Idempotency-Key header, forwarded to the subgraph that runs the mutation. */
+  idempotencyKey?: string;
+};
+
 /**
  * Forwards the caller's verified access token, so every subgraph can verify it again, with the
- * request id and the trace context, so logs and traces follow the request into the subgraphs.
+ * request id and the trace context, so logs and traces follow the request into the subgraphs,
+ * and a mutation's Idempotency-Key to the subgraph that executes it.
  */
-class AuthenticatedDataSource extends RemoteGraphQLDataSource<RequestAuth> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestAuth>): void {
+class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    url: string,
+    private readonly subgraph: string,
+    private readonly logger: Logger,
+  ) {
+    super({ url });
+  }
+
+  /** A subgraph that is down or failing never shows the client its address: see subgraphFailure. */
+  override didEncounterError(error: Error, _request: unknown, response?: { status: number; url: string }, context?: Partial<GatewayContext>): void {
+    throw subgraphFailure(this.subgraph, error, response, context?.requestId ? this.logger.child({ requestId: context.requestId }) : this.logger);
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (!request.http) return;
     // Health checks of the gateway itself run without a request context.
-    const { authorization, requestId } = context as Partial<RequestAuth>;
+    const { authorization, requestId, idempotencyKey } = context as Partial<GatewayContext>;
     if (typeof authorization === 'string') request.http.headers.set('authorization', authorization);
     if (requestId) request.http.headers.set(REQUEST_ID_HEADER, requestId);
+    if (idempotencyKey !== undefined && request.query?.trimStart().startsWith('mutation')) request.http.headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
     injectTraceContext(request.http.headers);
   }
 }
+
+/**
+ * A keyed mutation is checked before any subgraph runs it: a well-formed key, one mutation field
+ * (the subgraphs check again; here a request spanning two subgraphs is refused before either runs).
+ */
+const idempotencyKeyCheck: ApolloServerPlugin<GatewayContext> = {
+  requestDidStart() {
+    return Promise.resolve({
+      didResolveOperation({ operation, document, contextValue }) {
+        if (operation?.operation !== OperationTypeNode.MUTATION || contextValue.idempotencyKey === undefined) return Promise.resolve();
+        try {
+          idempotencyKeyOf({ [IDEMPOTENCY_KEY_HEADER]: contextValue.idempotencyKey });
+          assertOneKeyedMutation(rootFieldCount(operation, fragmentsOf(document)));
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          throw new GraphQLError(error.message, { extensions: { code: error.code, ...error.details, http: { status: 400 } } });
+        }
+        return Promise.resolve();
+      },
+    });
+  },
+};
 
 /** Keeps the code of our own validation rules (Apollo reports them all as GRAPHQL_VALIDATION_FAILED). */
 export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
@@ -69,9 +120,32 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   if (hasDevSubgraph && !config.devTools) {
     throw new Error(`${config.supergraphPath} contains the dev subgraph; production serves supergraph.graphql`);
   }
+  const revocations = new RevocationList(
+    `${config.identityBaseUrl}/internal/revoked-sessions`,
+    // Production has INTERNAL_API_TOKEN (the configuration refuses to start without it).
+    () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
+    config.revocationPollIntervalMs,
+    logger,
+  );
   const app = express();
   // Every request runs in a server span that continues the caller's trace.
   app.use(tracingMiddleware('gateway'));
+  let state: 'starting' | 'ready' | 'stopping' = 'starting';
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  // Not tied to identity: with the revocation list not loaded yet, authenticated requests are
+  // answered 503 one by one (fail closed) while anonymous ones (login) still work.
+  app.get('/health/ready', (_req, res) => {
+    res.status(state === 'ready' ? 200 : 503).json({ status: state, revocationListLoaded: revocations.ready });
+  });
+  // The port opens before the routes exist (the dev subgraph needs it): until then every request
+  // gets a GraphQL-shaped 503 rather than Express's HTML "Cannot POST".
+  app.use((_req, res, next) => {
+    if (state !== 'starting') return next();
+    res.status(503).setHeader('retry-after', '1');
+    res.json({ errors: [{ message: 'the gateway is starting; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+  });
   const httpServer = http.createServer(app);
   // Listen first: the dev subgraph is served by this process, so its URL needs the real port.
   await new Promise<void>((resolve, reject) => {
@@ -85,23 +159,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     return config.subgraphUrls[name as SubgraphName] ?? url ?? '';
   };
   const verifier = new JwksAccessTokenVerifier(config.jwksUrl);
-  const revocations = new RevocationList(
-    `${config.identityBaseUrl}/internal/revoked-sessions`,
-    // In production without INTERNAL_API_TOKEN every poll fails saying so, and authenticated requests get 503.
-    () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
-    config.revocationPollIntervalMs,
-    logger,
-  );
   await revocations.start();
   const limiter = new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst);
 
   const metrics = new Metrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrl(name, url) }),
+    buildService: ({ name, url }) => new AuthenticatedDataSource(subgraphUrl(name, url), name, logger),
   });
   const production = config.nodeEnv === 'production';
-  const server = new ApolloServer<RequestAuth>({
+  const server = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
     introspection: !production,
@@ -110,7 +177,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     includeStacktraceInErrorResponses: false,
     validationRules: queryLimitRules(config.queryLimits),
     formatError: formatGatewayError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metrics.apolloPlugin(), operationLogPlugin(logger)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metrics.apolloPlugin(), operationLogPlugin(logger), idempotencyKeyCheck],
+    // main.ts stops the gateway on signals, in order; Apollo's own handler would race it and
+    // then re-raise the signal, killing the process before it finished.
+    stopOnTerminationSignals: false,
     logger,
   });
 
@@ -119,7 +189,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     const bases = Object.fromEntries(
       SUBGRAPH_NAMES.map((name) => [name, (config.subgraphUrls[name] ?? DEFAULT_SUBGRAPH_URLS[name]).replace(/\/graphql\/?$/, '')]),
     ) as ServiceBaseUrls;
-    const dev = new ApolloServer<RequestAuth>({ schema: buildDevSchema(bases), includeStacktraceInErrorResponses: false, logger });
+    const dev = new ApolloServer<RequestAuth>({ schema: buildDevSchema(bases), includeStacktraceInErrorResponses: false, stopOnTerminationSignals: false, logger });
     devServer = dev;
     await dev.start();
     // Reached through the gateway with the caller's token, or directly: either way the token is checked.
@@ -133,15 +203,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   }
   await server.start();
 
-  let ready = true;
-  app.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  // Not tied to identity: with the revocation list not loaded yet, authenticated requests are
-  // answered 503 one by one (fail closed) while anonymous ones (login) still work.
-  app.get('/health/ready', (_req, res) => {
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'stopping', revocationListLoaded: revocations.ready });
-  });
   // Data export downloads: the link is signed by retention and checked there; the gateway is
   // the only public entry, so it forwards the request and streams the archive back.
   const retentionBase = (config.subgraphUrls.retention ?? DEFAULT_SUBGRAPH_URLS.retention).replace(/\/graphql\/?$/, '');
@@ -179,8 +240,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     express.json({ limit: '1mb' }),
     authenticateRequests(verifier, revocations, limiter, logger),
     expressMiddleware(server, {
-      context: ({ req, res }) =>
-        Promise.resolve({ ...(res.locals.auth as RequestAuth), requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]) }),
+      context: ({ req, res }) => {
+        const idempotencyKey = req.headers[IDEMPOTENCY_KEY_HEADER];
+        return Promise.resolve({
+          ...(res.locals.auth as RequestAuth),
+          requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+          ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
+        });
+      },
     }),
   );
   // A body over the limit (or unparsable JSON) is answered in the GraphQL error shape.
@@ -196,12 +263,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     next(error);
   });
 
+  state = 'ready';
   return {
     url: `http://localhost:${port}/graphql`,
     port,
     refreshRevocations: () => revocations.poll(),
     async stop() {
-      ready = false;
+      state = 'stopping';
       await revocations.stop();
       await server.stop();
       await devServer?.stop();

@@ -8,21 +8,29 @@ async function main(): Promise<void> {
   initTracing('gateway');
   const gateway = await startGateway(config, logger);
   logger.info({ url: gateway.url }, 'gateway ready');
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
     gateway
       .stop()
       .then(() => shutdownTracing())
       .then(
-        () => process.exit(0),
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error({ err: error }, 'shutdown failed');
           process.exit(1);
         },
       );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  // Started by `npm start`'s supervisor: stop when it is gone (its IPC channel closed).
+  if (process.connected) process.once('disconnect', () => shutdown('supervisor gone'));
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,9 @@
 import { startDevBroker, type Logger } from './index';
 
 /**
- * CLI entry for the embedded development stack. stdout carries only the readiness line (callers
- * wait for it); diagnostics go to stderr, info-level only with KAFKA_DEV_VERBOSE=1.
+ * CLI entry for the embedded development stack. stdout carries the readiness line (callers wait
+ * for it) and the start and end of its shutdown; diagnostics go to stderr, info-level only with
+ * KAFKA_DEV_VERBOSE=1.
  */
 function stderrLogger(verbose: boolean): Logger {
   const write = (level: string, msg: string, ctx?: object): void => {
@@ -25,12 +26,15 @@ async function main(): Promise<void> {
   process.stdout.write(`dev kafka broker listening on ${broker.brokers}\n`);
 
   let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (signal: NodeJS.Signals | 'supervisor gone'): void => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down', { signal });
+    process.stdout.write(`dev kafka broker shutting down (${signal})\n`);
     broker.close().then(
-      () => process.exit(0),
+      () => {
+        process.stdout.write('dev kafka broker stopped\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error('shutdown failed', { error: String(error) });
         process.exit(1);
@@ -39,6 +43,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Started by `npm start`'s supervisor: stop when it is gone (its IPC channel closed).
+  if (process.connected) process.once('disconnect', () => stop('supervisor gone'));
 }
 
 main().catch((error: unknown) => {

@@ -11,3 +11,5 @@ export * from './event-consumer';
 export * from './dead-letters';
 export * from './messaging.migration';
 export * from './tracing';
+export * from './idempotency';
+export * from './idempotency.migration';

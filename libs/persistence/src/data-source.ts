@@ -27,6 +27,11 @@ export interface ServiceDatabaseOptions {
   target?: DatabaseTarget;
   /** Apply pending migrations when opening (embedded mode and tests; production runs a Job). */
   migrate?: boolean;
+  /**
+   * Refuse to open a database whose migrations are not all applied (a service that does not
+   * migrate itself would otherwise start and fail on every statement). Ignored with `migrate`.
+   */
+  requireMigrated?: boolean;
   poolSize?: number;
 }
 
@@ -67,6 +72,15 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
     await dataSource.initialize();
     await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     if (options.migrate) await dataSource.runMigrations({ transaction: 'each' });
+    else if (options.requireMigrated) {
+      const pending = await pendingMigrations(dataSource);
+      if (pending.length > 0) {
+        throw new Error(
+          `${pending.length} migration(s) of ${options.service} are not applied to schema "${schema}" (${pending.join(', ')}): ` +
+            'run `npm run db:migrate` (the migration Job in Kubernetes) first',
+        );
+      }
+    }
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.close();
@@ -82,4 +96,15 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
       await embedded?.close();
     },
   };
+}
+
+/**
+ * The data source's migrations that its schema has not recorded as applied, oldest first (all of
+ * them when the migrations table does not exist yet). Throws when the database cannot be asked.
+ */
+export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
+  const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+  const [{ present }] = await dataSource.query<{ present: boolean }[]>('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schema}".migrations`]);
+  const applied = present ? new Set((await dataSource.query<{ name: string }[]>(`SELECT name FROM "${schema}".migrations`)).map((row) => row.name)) : new Set<string>();
+  return dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name).filter((name) => !applied.has(name));
 }

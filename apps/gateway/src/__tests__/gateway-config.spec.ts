@@ -11,9 +11,14 @@ describe('gateway configuration', () => {
   });
 
   it('serves the production supergraph without dev controls in production', () => {
-    const config = loadGatewayConfig({ NODE_ENV: 'production' });
+    const config = loadGatewayConfig({ NODE_ENV: 'production', INTERNAL_API_TOKEN: 'x'.repeat(32) });
     expect(config.devTools).toBe(false);
     expect(config.supergraphPath).toBe(path.resolve(__dirname, '../../supergraph.graphql'));
+  });
+
+  it('refuses to start in production without INTERNAL_API_TOKEN, naming it', () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow('INTERNAL_API_TOKEN is required in production');
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production', INTERNAL_API_TOKEN: 'too short' })).toThrow(/INTERNAL_API_TOKEN/);
   });
 
   it('takes port and subgraph URL overrides and rejects malformed ones by name', () => {

@@ -4,12 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SignJWT } from 'jose';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { EventPayload, EventType } from '@offboarding/contracts';
 import { type EventEnvelope, type EventHandler, recordInInbox } from '@offboarding/messaging';
 import { EventHandlerRegistry, INTERNAL_TOKEN_HEADER } from '@offboarding/platform';
-import { TestIdentity, waitFor } from '@offboarding/testing';
+import { serviceTestDatabase, TestIdentity, waitFor } from '@offboarding/testing';
 import { SigningKeys } from '../keys/signing-keys';
 
 interface Answer<T> {
@@ -39,21 +38,7 @@ describe('identity service', () => {
   const originalWrite = process.stdout.write.bind(process.stdout);
   let admin: Auth;
   /** With TEST_DATABASE_URL, a database of its own on that server (the service's schema name is fixed). */
-  let realDatabase: { admin: string; name: string } | null = null;
-
-  async function databaseUrl(): Promise<string> {
-    const server = process.env.TEST_DATABASE_URL;
-    if (!server || server.startsWith('pglite:')) return 'pglite://memory';
-    const name = `identity_test_${randomBytes(4).toString('hex')}`;
-    const client = new Client({ connectionString: server });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    realDatabase = { admin: server, name };
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
+  let database: Awaited<ReturnType<typeof serviceTestDatabase>> | null = null;
 
   const organizations = { customer: randomUUID(), vendor: randomUUID(), partner: randomUUID(), other: randomUUID() };
 
@@ -69,10 +54,10 @@ describe('identity service', () => {
     });
   }
 
-  async function graphql<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Answer<T>> {
+  async function graphql<T>(query: string, variables: Record<string, unknown> = {}, token?: string, headers: Record<string, string> = {}): Promise<Answer<T>> {
     const response = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as Answer<T>;
@@ -115,7 +100,7 @@ describe('identity service', () => {
     });
     await new Promise<void>((resolve) => keyServer.listen(0, '127.0.0.1', resolve));
     Object.assign(process.env, {
-      IDENTITY_DATABASE_URL: await databaseUrl(),
+      IDENTITY_DATABASE_URL: (database = await serviceTestDatabase('identity_test')).url,
       MESSAGING_ENABLED: 'false',
       SCHEDULER_INTERVAL_MS: '0',
       LOG_LEVEL: 'trace',
@@ -146,12 +131,7 @@ describe('identity service', () => {
     process.stdout.write = originalWrite;
     process.env = saved;
     await new Promise((resolve) => keyServer?.close(resolve));
-    if (realDatabase) {
-      const client = new Client({ connectionString: realDatabase.admin });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${realDatabase.name} WITH (FORCE)`);
-      await client.end();
-    }
+    await database?.drop();
   });
 
   it('seeds the development admin and publishes every signing key; the first one signs', async () => {
@@ -229,6 +209,22 @@ describe('identity service', () => {
     expect((await revokedFeed()).map((entry) => entry.sessionId)).toContain(sessionOf(other.accessToken));
     expect(code(await refresh(other.refreshToken))).toBe('UNAUTHENTICATED');
     expect((await fetch(`${baseUrl}/internal/revoked-sessions`)).status).toBe(401);
+  });
+
+  it('signs in, refreshes and signs out with an Idempotency-Key as without: tokens are fresh every time and never stored', async () => {
+    const key = { 'idempotency-key': randomUUID() };
+    const signIn = () =>
+      graphql<{ login: Auth }>(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { ${AUTH_FIELDS} } }`, { e: 'admin@offboarding.local', p: 'admin' }, undefined, key);
+    const [first, second] = [(await signIn()).data!.login, (await signIn()).data!.login];
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    const refreshed = await graphql<{ refreshSession: Auth }>(`mutation($t: String!) { refreshSession(refreshToken: $t) { ${AUTH_FIELDS} } }`, { t: first.refreshToken }, undefined, key);
+    expect(refreshed.errors).toBeUndefined();
+    const stored = await app.get(DataSource).query<{ n: number }[]>(`SELECT count(*)::int AS n FROM identity.idempotency_keys WHERE operation IN ('login', 'refreshSession')`);
+    expect(stored[0].n).toBe(0);
+    // Signing out is a change like any other: its retry answers the first outcome.
+    const logout = () => graphql<{ logout: boolean }>('mutation { logout }', {}, second.accessToken, key);
+    expect((await logout()).data?.logout).toBe(true);
+    expect((await logout()).data?.logout).toBe(true);
   });
 
   it('answers alike for an unknown e-mail and a wrong password, and fails password login once credentials are deleted', async () => {

@@ -5,6 +5,7 @@ import {
   assertOrganizationAccess,
   type Caller,
   CurrentCaller,
+  IdempotencyKeyIgnored,
   InvalidInputError,
   pageRequest,
   Public,
@@ -31,6 +32,8 @@ import {
 } from './identity.model';
 
 const ID_ARG = { type: () => ID };
+/** Why sign-in mutations ignore an Idempotency-Key. */
+const FRESH_CREDENTIALS = 'answers fresh tokens, which are never stored; signing in again is harmless';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toUser(user: UserView): UserModel {
@@ -80,6 +83,7 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayloadModel, { description: 'Signs in with e-mail and password. UNAUTHENTICATED with one message for every bad combination.' })
   @Public()
+  @IdempotencyKeyIgnored(FRESH_CREDENTIALS)
   async login(@Args('email') email: string, @Args('password') password: string): Promise<AuthPayloadModel> {
     return this.payload(await this.auth.login(email, password));
   }
@@ -88,12 +92,14 @@ export class AuthResolver {
     description: "Signs in with an assertion of the organization's IdP (a JWT signed with the connection's secret). SSO_CONNECTION_DELETED once offboarding deleted it.",
   })
   @Public()
+  @IdempotencyKeyIgnored(FRESH_CREDENTIALS)
   async loginWithSso(@Args('connectionId', ID_ARG) connectionId: string, @Args('assertion') assertion: string): Promise<AuthPayloadModel> {
     return this.payload(await this.auth.loginWithSso(connectionId, assertion));
   }
 
   @Mutation(() => AuthPayloadModel, { description: 'Exchanges a refresh token (once) for a new access token and the next refresh token.' })
   @Public()
+  @IdempotencyKeyIgnored(FRESH_CREDENTIALS)
   async refreshSession(@Args('refreshToken') refreshToken: string): Promise<AuthPayloadModel> {
     return this.payload(await this.auth.refresh(refreshToken));
   }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { openServiceDatabase, schemaOf } from '../index';
+import { openServiceDatabase, pendingMigrations, schemaOf } from '../index';
 import { randomBytes } from 'node:crypto';
 import type { DatabaseTarget } from '../index';
 
@@ -40,6 +40,29 @@ describe('openServiceDatabase', () => {
     } finally {
       if (db.target.kind === 'postgres') await db.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
       await db.close();
+    }
+  });
+
+  it('refuses to open a schema whose migrations are not applied when asked to, naming them', async () => {
+    const schema = uniqueSchema('persist');
+    // Opened three times: an embedded database must keep its files in between.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-'));
+    const target: DatabaseTarget = process.env.TEST_DATABASE_URL ? testDatabaseTarget() : { kind: 'embedded', dataDir };
+    const open = (migrate: boolean) =>
+      openServiceDatabase({ service: 'persist', schema, entities: [], migrations: [CreateNotes1700000000000], migrate, requireMigrated: true, target });
+    await expect(open(false)).rejects.toThrow(
+      `1 migration(s) of persist are not applied to schema "${schema}" (CreateNotes1700000000000): run \`npm run db:migrate\` (the migration Job in Kubernetes) first`,
+    );
+    await (await open(true)).close();
+    const db = await open(false);
+    try {
+      expect(await pendingMigrations(db.dataSource)).toEqual([]);
+      await db.dataSource.query(`DELETE FROM "${schema}".migrations`);
+      expect(await pendingMigrations(db.dataSource)).toEqual(['CreateNotes1700000000000']);
+    } finally {
+      if (db.target.kind === 'postgres') await db.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

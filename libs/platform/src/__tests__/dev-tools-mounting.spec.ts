@@ -7,6 +7,7 @@ describe('PlatformModule dev controls', () => {
     const previous = { ...process.env };
     process.env.NODE_ENV = nodeEnv;
     process.env.INTERNAL_API_TOKEN = 'a-token-long-enough-for-production-0123456789';
+    process.env.DATABASE_URL = 'postgres://db.example/offboarding';
     try {
       return PlatformModule.forSubgraph({ service: 'identity', entities: [], migrations: [] });
     } finally {
@@ -18,7 +19,7 @@ describe('PlatformModule dev controls', () => {
 
   it('refuse to start in production without the internal token', () => {
     const previous = { ...process.env };
-    Object.assign(process.env, { NODE_ENV: 'production' });
+    Object.assign(process.env, { NODE_ENV: 'production', DATABASE_URL: 'postgres://db.example/offboarding' });
     delete process.env.INTERNAL_API_TOKEN;
     try {
       expect(() => PlatformModule.forSubgraph({ service: 'identity', entities: [], migrations: [] })).toThrow(/INTERNAL_API_TOKEN is required in production/);

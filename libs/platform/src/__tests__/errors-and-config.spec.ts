@@ -47,6 +47,16 @@ describe('service configuration', () => {
     expect(loadServiceConfig('identity', { KAFKA_BROKERS: 'a:9092, b:9092' }).kafkaBrokers).toEqual(['a:9092', 'b:9092']);
   });
 
+  it('refuses production without a PostgreSQL URL, naming the variables', () => {
+    const message = 'invalid configuration for retention: production needs PostgreSQL: set RETENTION_DATABASE_URL or DATABASE_URL to a postgres:// URL (the embedded database is for development only)';
+    expect(() => loadServiceConfig('retention', { NODE_ENV: 'production' })).toThrow(message);
+    expect(() => loadServiceConfig('retention', { NODE_ENV: 'production', DATABASE_URL: 'pglite://memory' })).toThrow(message);
+    expect(loadServiceConfig('retention', { NODE_ENV: 'production', RETENTION_DATABASE_URL: 'postgres://db/offboarding' }).nodeEnv).toBe('production');
+    expect(loadServiceConfig('retention', { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/offboarding' }).nodeEnv).toBe('production');
+    // Printing the schema needs no database.
+    expect(loadServiceConfig('retention', { NODE_ENV: 'production', SCHEMA_ONLY: 'true' }).nodeEnv).toBe('production');
+  });
+
   it('fails fast naming every bad variable', () => {
     expect(() => loadServiceConfig('retention', { PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     for (const [name, value] of [

@@ -30,6 +30,7 @@ const baseSchema = z.object({
   MASKING_KEY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
   RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
   INTERNAL_API_TOKEN: z.string().min(32).optional(),
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
@@ -41,6 +42,8 @@ export interface ServiceConfig {
   port: number;
   logLevel: string;
   kafkaBrokers: string[];
+  /** How long an Idempotency-Key and the outcome it recorded are kept. */
+  idempotencyKeyTtlHours: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +58,15 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     throw new ConfigError(`invalid configuration for ${service}: ${problems.join('; ')}`);
   }
   const values = result.data;
+  if (values.NODE_ENV === 'production' && env.SCHEMA_ONLY !== 'true') {
+    const variable = `${service.toUpperCase()}_DATABASE_URL`;
+    const url = env[variable] || env.DATABASE_URL;
+    if (!url || !/^postgres(ql)?:\/\//.test(url)) {
+      throw new ConfigError(
+        `invalid configuration for ${service}: production needs PostgreSQL: set ${variable} or DATABASE_URL to a postgres:// URL (the embedded database is for development only)`,
+      );
+    }
+  }
   return {
     service,
     nodeEnv: values.NODE_ENV,
@@ -62,5 +74,6 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     port: values.PORT ?? DEFAULT_PORTS[service],
     logLevel: values.LOG_LEVEL,
     kafkaBrokers: values.KAFKA_BROKERS,
+    idempotencyKeyTtlHours: values.IDEMPOTENCY_KEY_TTL_HOURS,
   };
 }

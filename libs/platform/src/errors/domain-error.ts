@@ -14,6 +14,10 @@ export const ErrorCode = {
   FOUR_EYES_REQUIRED: 'FOUR_EYES_REQUIRED',
   /** The SSO connection's secret was deleted (offboarding): SSO login is over for good. */
   SSO_CONNECTION_DELETED: 'SSO_CONNECTION_DELETED',
+  /** An Idempotency-Key sent again with another mutation or other input than its first use. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** A service the request needs cannot be reached right now: retry (a mutation with the same Idempotency-Key). */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Gateway limits: per-caller request rate, operation depth, cost and aliases. */
   RATE_LIMITED: 'RATE_LIMITED',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',

@@ -40,12 +40,14 @@ export async function bootstrapSubgraph(appModule: Type<unknown>): Promise<INest
 /**
  * SIGTERM / SIGINT: drain, stop accepting, let requests in flight and the message being handled
  * finish, commit offsets, flush the outbox, close the database, exit 0. A second signal exits at
- * once with 1.
+ * once with 1. Started by `npm start`'s supervisor, the service also stops when the supervisor is
+ * gone (its IPC channel closed).
  */
 function stopOnSignals(app: INestApplication, logger: Logger): void {
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals | 'supervisor gone') => {
     if (stopping) {
+      if (signal === 'supervisor gone') return;
       logger.warn({ signal }, 'second signal: exiting without finishing');
       process.exit(1);
     }
@@ -64,6 +66,7 @@ function stopOnSignals(app: INestApplication, logger: Logger): void {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  if (process.connected) process.once('disconnect', () => stop('supervisor gone'));
 }
 
 /**

@@ -1,12 +1,12 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { ServiceName } from '@offboarding/contracts';
-import { Outbox, UnitOfWork } from '@offboarding/messaging';
+import { IdempotencyKeys, Outbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@offboarding/persistence';
 import { AccessGuard } from '../auth/access.guard';
 import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv } from '../auth/access-token';
@@ -25,6 +25,8 @@ import { MetricsController } from '../observability/metrics.controller';
 import { operationLogPlugin } from '../observability/operation-log';
 import { initTracing } from '../observability/tracing';
 import { internalApiToken } from '../auth/internal-token';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { IdempotencyKeyPruning, idempotencyPolicy } from '../idempotency/idempotency-policy';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { HealthController } from './health.controller';
 import { SERVICE_DATABASE, ServiceRuntime } from './service-runtime';
@@ -97,6 +99,8 @@ export class PlatformModule {
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
+        // Every mutation honours an Idempotency-Key (recorded by the unit of work below).
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: AccessTokenVerifier, useValue: accessTokens },
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -110,6 +114,8 @@ export class PlatformModule {
                   entities: options.entities,
                   migrations: options.migrations,
                   migrate: process.env.DB_MIGRATE_ON_START !== 'false' && config.nodeEnv !== 'production',
+                  // Production leaves migrations to their Job and must not start before it ran.
+                  requireMigrated: true,
                 }),
         },
         { provide: DataSource, useFactory: (db: ServiceDatabase) => db.dataSource, inject: [SERVICE_DATABASE] },
@@ -120,11 +126,13 @@ export class PlatformModule {
         { provide: Outbox, useValue: new Outbox(options.service, () => clock.now()) },
         EventHandlerRegistry,
         ServiceRuntime,
+        { provide: IdempotencyKeys, useValue: new IdempotencyKeys(() => clock.now()) },
+        IdempotencyKeyPruning,
         {
           provide: UnitOfWork,
-          useFactory: (dataSource: DataSource, outbox: Outbox, runtime: ServiceRuntime) =>
-            new UnitOfWork(dataSource, outbox, runtime.relay),
-          inject: [DataSource, Outbox, ServiceRuntime],
+          useFactory: (dataSource: DataSource, outbox: Outbox, runtime: ServiceRuntime, keys: IdempotencyKeys) =>
+            new UnitOfWork(dataSource, outbox, runtime.relay, { idempotency: { policy: idempotencyPolicy(config.idempotencyKeyTtlHours, logger), keys } }),
+          inject: [DataSource, Outbox, ServiceRuntime, IdempotencyKeys],
         },
       ],
       exports: [

@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import type { Logger } from 'pino';
 import type { Kafka, Producer } from 'kafkajs';
 import { createKafka, createOutboxProducer, EventConsumer, OutboxRelay } from '@offboarding/messaging';
-import type { ServiceDatabase } from '@offboarding/persistence';
+import { pendingMigrations, type ServiceDatabase } from '@offboarding/persistence';
 import { deadLetterTopic, Topics } from '@offboarding/contracts';
 import type { ServiceConfig } from '../config/service-config';
 import { JobScheduler } from '../jobs/job-scheduler';
@@ -177,11 +177,14 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** Ready when the database answers and, with messaging on, the producer and consumer run. */
+  /**
+   * Ready when the database answers with every migration applied (one dropped or reverted under a
+   * running service makes it unable to work) and, with messaging on, the producer and consumer run.
+   */
   async isReady(): Promise<boolean> {
     if (this.stopping || !this.database.dataSource.isInitialized) return false;
     try {
-      await this.database.dataSource.query('SELECT 1');
+      if ((await pendingMigrations(this.database.dataSource)).length > 0) return false;
     } catch {
       return false;
     }
