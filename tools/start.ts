@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { buildConsole } from './build';
 import { startStack } from './stack';
 
 // `npm start`: the whole platform on this machine with nothing else installed.
@@ -6,6 +7,8 @@ import { startStack } from './stack';
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
   const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  // The console the gateway serves is built from the current sources (a second or two).
+  await buildConsole();
   const stack = await startStack({
     dataDir,
     gatewayPort: port('GATEWAY_PORT', 4000),
@@ -17,6 +20,7 @@ async function main(): Promise<void> {
     [
       '',
       '  Offboarding platform is running',
+      `  Console:   ${stack.graphqlUrl.replace(/\/graphql$/, '/console/')}  (sign in as admin@offboarding.local)`,
       `  GraphQL:   ${stack.graphqlUrl}`,
       `  Sign in:   mutation { login(email: "admin@offboarding.local", password: "${process.env.ADMIN_PASSWORD ? '<ADMIN_PASSWORD>' : 'admin'}") { accessToken } }`,
       '             then send the header  Authorization: Bearer <accessToken>',
