@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { waitFor } from '@offboarding/testing';
+
+// Debian's Chromium driven by playwright-core (no browser download): one browser for the whole
+// console suite, a fresh profile each run. Pages of one profile keep separate sessions (the
+// console keeps its token in sessionStorage, which is per tab), so one browser serves the admin,
+// a second admin and a collaborator side by side.
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS_DIR = path.resolve(__dirname, '..', 'artifacts', 'console');
+
+export interface ConsoleBrowser {
+  context: BrowserContext;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<ConsoleBrowser> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'console-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1280, height: 900 },
+    timezoneId: 'UTC',
+    locale: 'en-GB',
+  });
+  context.setDefaultTimeout(30_000);
+  return {
+    context,
+    newPage: () => context.newPage(),
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A full-page screenshot kept as a test artifact (e2e/artifacts/console, git-ignored). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.1 AA rules over the page as it is now: the serious and critical violations.
+ * The script is evaluated through the DevTools protocol, so the console's CSP (no inline
+ * scripts) stays as it is in production.
+ */
+export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
+  });
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+/** Reloads the page until `check` holds: for effects other services apply after an event. */
+export async function untilAfterReload(page: Page, check: () => Promise<boolean>, description: string, timeoutMs = 90_000): Promise<void> {
+  await waitFor(
+    async () => {
+      if (await check()) return true;
+      await page.reload();
+      await page.locator('main h1').first().waitFor();
+      return false;
+    },
+    { timeoutMs, intervalMs: 500, description },
+  );
+}
