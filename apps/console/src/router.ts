@@ -62,6 +62,8 @@ export function useRoute(): Route {
   useEffect(() => {
     const update = () => setRoute(parseRoute(window.location.pathname));
     listeners.add(update);
+    // A child's effect (a redirect) may have navigated before this subscription existed.
+    update();
     return () => {
       listeners.delete(update);
     };
