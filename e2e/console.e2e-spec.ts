@@ -333,10 +333,8 @@ describe('the admin console in a browser', () => {
     await mainScreen(admin, '02-organizations');
 
     // The collaborator's portal access ended with the archive: their next request says so.
-    await untilAfterReload(collaborator, async () => (await collaborator.getByRole('alert').count()) > 0, "the collaborator's access ended", 30_000).catch(() => undefined);
-    await collaborator.reload();
-    await collaborator.getByRole('alert').first().waitFor();
-    expect(await text(collaborator.getByRole('alert').first())).toMatch(/archived|session has (ended|expired)/);
+    await untilAfterReload(collaborator, async () => (await collaborator.getByRole('alert').count()) > 0, "the collaborator's access ended");
+    expect(await text(collaborator.getByRole('alert').first())).toMatch(/organization is archived/);
     await collaborator.close();
   }, STEP_MS);
 
@@ -375,5 +373,236 @@ describe('the admin console in a browser', () => {
     await admin.getByRole('button', { name: 'Archive Organization' }).click();
     await dialog(admin).getByRole('button', { name: 'Archive', exact: true }).click();
     await admin.locator('.subtitle .badge', { hasText: 'ARCHIVED' }).waitFor();
+  }, STEP_MS);
+
+  // ——— The vendor process ———
+  const VENDOR = 'Northwind Vendor';
+  const PARTNER = 'Fabrikam Partner';
+  let vendorId = '';
+  let dayZero = '';
+  const plusDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const dueOf = (page: Page, milestone: string) => text(page.locator(`table.milestones tr[data-milestone="${milestone}"] td`).first());
+  /** Reloads the vendor's timeline (running the due jobs, as cron would) until the milestone is done. */
+  const untilDone = (page: Page, milestone: string) =>
+    untilAfterReload(
+      page,
+      async () => {
+        if ((await milestoneStatus(page, milestone)) === 'DONE') return true;
+        await runJobs();
+        return false;
+      },
+      `${milestone} done`,
+      120_000,
+    );
+
+  it('vendor, initiation: the partner and the vendor with their programmes, a vendor user and SSO', async () => {
+    vendorId = await createOrganization(admin, { name: VENDOR, taxId: 'GB987654321', type: 'VENDOR' });
+    await tab(admin, 'Entitlements');
+    await grant(admin, 'AFL', 'Partner Programme');
+    const partnerId = await createOrganization(admin, { name: PARTNER, type: 'PARTNER', vendor: VENDOR });
+    await tab(admin, 'Entitlements');
+    await grant(admin, 'AFL', 'Partner Programme');
+    await tab(admin, 'Overview');
+    await admin.getByRole('region', { name: 'Vendor' }).getByRole('link', { name: VENDOR }).click();
+    await admin.getByRole('heading', { name: VENDOR, level: 1 }).waitFor();
+    expect(await text(admin.getByRole('region', { name: /^Partners/ }))).toContain(PARTNER);
+    await addCollaborator(admin, 'Vera Vendor', 'vera@northwind.example', 'vendor-password-123');
+
+    // The vendor's own set-up: a campaign with a link, and an SSO connection.
+    const { organization } = await gql<{ organization: { entitlements: { edges: { node: { id: string } }[] } } }>(
+      `query E($id: ID!) { organization(id: $id) { entitlements(first: 5) { edges { node { id } } } } }`,
+      { id: vendorId },
+    );
+    const { createCampaign } = await gql<{ createCampaign: { id: string } }>(
+      `mutation C($e: ID!) { createCampaign(input: { entitlementId: $e, name: "Spring launch", targetUrl: "https://northwind.example/spring" }) { id } }`,
+      { e: organization.entitlements.edges[0].node.id },
+    );
+    await gql(`mutation L($c: ID!) { createTrackingLink(campaignId: $c, targetUrl: "https://northwind.example/spring?ref=1") { id } }`, { c: createCampaign.id });
+    await gql(
+      `mutation S($org: ID!) { createSsoConnection(input: { organizationId: $org, protocol: OIDC, issuer: "https://idp.northwind.example", clientId: "offboarding", secret: "northwind-oidc-connection-string-0123456789" }) { id } }`,
+      { org: vendorId },
+    );
+    expect(partnerId).not.toBe(vendorId);
+  }, STEP_MS);
+
+  it('vendor, day 0: offboarding started with the timeline previewed first, then drawn live; the export window extended on request', async () => {
+    await tab(admin, 'Offboarding');
+    dayZero = await today();
+    const form = admin.getByRole('form', { name: 'Start offboarding' });
+    await form.getByLabel('Day 0').fill(dayZero);
+    await form.getByRole('button', { name: 'Preview timeline' }).click();
+    // Validated before anything is sent.
+    await form.getByText('Choose the reason.').waitFor();
+    await form.getByLabel('Reason').selectOption('CONTRACT_END');
+    await form.getByLabel('Point of contact').fill('Dana Account-Manager');
+    await form.getByLabel('Notes (optional)').fill('Contract end notice received; PDF guide sent to the vendor.');
+    await form.getByRole('button', { name: 'Preview timeline' }).click();
+    await admin.getByText(`Preview: the timeline if day 0 is ${dayZero}`, { exact: true }).waitFor();
+    expect([
+      await dueOf(admin, 'ENTITLEMENTS_CANCELLED'),
+      await dueOf(admin, 'EXPORT_WINDOW_CLOSES'),
+      await dueOf(admin, 'SSO_SHUTDOWN'),
+      await dueOf(admin, 'PII_MASKED'),
+      await dueOf(admin, 'PORTAL_HIDDEN'),
+      await dueOf(admin, 'FINAL_CONFIRMATION'),
+      await dueOf(admin, 'PURGE_ELIGIBLE'),
+    ]).toEqual([dayZero, plusDays(dayZero, 7), plusDays(dayZero, 30), plusDays(dayZero, 30), plusDays(dayZero, 90), plusDays(dayZero, 90), plusDays(dayZero, 365)]);
+    expect(await admin.locator('figure.timeline svg g.milestone').count()).toBe(7);
+    await mainScreen(admin, '08-offboarding-preview');
+
+    await admin.getByRole('button', { name: 'Start offboarding' }).click();
+    expect(await text(dialog(admin))).toContain(`On day 0 (${dayZero}) every entitlement is cancelled`);
+    await dialog(admin).getByRole('button', { name: 'Start offboarding' }).click();
+    await admin.getByRole('region', { name: 'Offboarding case' }).waitFor();
+    await untilDone(admin, 'ENTITLEMENTS_CANCELLED');
+    expect(await text(admin.getByRole('region', { name: 'Offboarding case' }))).toContain('Dana Account-Manager');
+
+    // The vendor asks for a delay: three more days to export.
+    await admin.getByRole('button', { name: 'Extend export window' }).click();
+    await dialog(admin).getByLabel('Extra days').fill('3');
+    await dialog(admin).getByLabel('Reason').fill('The vendor asked for a delay in deactivation');
+    await dialog(admin).getByRole('button', { name: 'Extend', exact: true }).click();
+    await admin.getByText(`The export window now closes ${plusDays(dayZero, 10)}.`).waitFor();
+    await untilAfterReload(admin, async () => (await dueOf(admin, 'EXPORT_WINDOW_CLOSES')) === plusDays(dayZero, 10), 'the new export window on the timeline');
+    await mainScreen(admin, '09-offboarding-timeline');
+  }, STEP_MS);
+
+  it('vendor, day 10: the export window closes', async () => {
+    await passDays(10);
+    await untilDone(admin, 'EXPORT_WINDOW_CLOSES');
+    expect(await milestoneStatus(admin, 'SSO_SHUTDOWN')).toBe('PENDING');
+  }, STEP_MS);
+
+  it('vendor, day 30: SSO shut down, accounts deactivated, personal data masked, campaigns invalidated — for the partner too', async () => {
+    await passDays(20);
+    await untilDone(admin, 'SSO_SHUTDOWN');
+    await untilDone(admin, 'PII_MASKED');
+    await tab(admin, 'Users and SSO');
+    const sso = admin.getByRole('region', { name: 'SSO connections' });
+    await sso.getByText(/secret deleted \d{4}-\d{2}-\d{2}: every SSO login fails/).waitFor();
+    await admin.getByRole('region', { name: 'Users' }).locator('tbody .badge', { hasText: 'DEACTIVATED' }).waitFor();
+    await mainScreen(admin, '10-users-and-sso');
+    await tab(admin, 'Resources');
+    await showClass(admin, 'Affiliate programme');
+    expect(await text(admin.getByRole('article', { name: 'Campaign Spring launch' }).locator('h3 .badge'))).toBe('INVALIDATED');
+    await openOrganization(admin, PARTNER);
+    await tab(admin, 'Entitlements');
+    await hasStatus(admin, 'Partner Programme', 'CANCELLED');
+  }, STEP_MS);
+
+  it('vendor, day 90: portal hidden and the final confirmation; the audit trail verifies', async () => {
+    await passDays(60);
+    await admin.goto(`${base}/console/organizations/${vendorId}/offboarding`);
+    await untilDone(admin, 'PORTAL_HIDDEN');
+    await untilDone(admin, 'FINAL_CONFIRMATION');
+    expect(await admin.locator('figure.timeline svg g.milestone.done').count()).toBe(6);
+    await screenshot(admin, '11-offboarding-complete');
+
+    await tab(admin, 'Audit trail');
+    await admin.getByRole('button', { name: 'Verify the chain' }).click();
+    await admin.getByText(/^The chain is intact: all \d+ entries verify\.$/).waitFor();
+    await mainScreen(admin, '12-audit-trail');
+  }, STEP_MS);
+
+  // ——— Part G: the purge ———
+  it('settings: the global cancellation policy and deprovisioning per class', async () => {
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings: Policies' }).click();
+    const form = admin.getByRole('form', { name: 'Cancellation policy' });
+    await form.getByLabel('Portal visibility (days)').waitFor();
+    expect(await form.getByLabel('Data retention (days)').inputValue()).toBe('365');
+    await form.getByLabel('Portal visibility (days)').fill('-1');
+    await form.getByRole('button', { name: 'Save cancellation policy' }).click();
+    await form.getByText('Enter a whole number of days from 0 to 36500.').waitFor();
+    await form.getByLabel('Portal visibility (days)').fill('90');
+    await form.getByRole('button', { name: 'Save cancellation policy' }).click();
+    await admin.getByText(/^The cancellation policy is saved\./).waitFor();
+    await mainScreen(admin, '14-settings-policies');
+  }, STEP_MS);
+
+  it('Part G: after the retention period the purge queue shows what would be deleted; hold, four eyes, approval; the purge leaves a certificate', async () => {
+    // The customer was cancelled 90 days ago; its retention of 365 days ends.
+    await passDays(280);
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings: Data Retention' }).click();
+    const customerEntry = admin.getByRole('article', { name: `Purge queue: ${CUSTOMER}` });
+    await untilAfterReload(admin, async () => (await customerEntry.count()) === 1, 'the customer in the purge queue');
+    await customerEntry.getByText(/^What a purge would delete now: \d+ rows$/).click();
+    expect(await text(customerEntry.getByRole('table'))).toContain('entitlements');
+    await mainScreen(admin, '15-data-retention');
+
+    // The vendor: a legal hold, released by this admin, who therefore may not approve.
+    const vendorEntry = admin.getByRole('article', { name: `Purge queue: ${VENDOR}` });
+    await untilAfterReload(admin, async () => (await vendorEntry.count()) === 1, 'the vendor in the purge queue');
+    await vendorEntry.getByRole('button', { name: 'Place legal hold' }).click();
+    await dialog(admin).getByLabel('Reason').fill('Court order 17/2027');
+    await dialog(admin).getByRole('button', { name: 'Place hold' }).click();
+    await admin.getByText(`${VENDOR} is on legal hold: nothing is masked or purged until it is released.`).waitFor();
+    await vendorEntry.getByRole('button', { name: 'Release legal hold' }).click();
+    await dialog(admin).getByLabel('Reason').fill('Order lifted');
+    await dialog(admin).getByRole('button', { name: 'Release hold' }).click();
+    await admin.getByText(`The legal hold on ${VENDOR} is released. Another admin must approve its purge.`).waitFor();
+    await vendorEntry.getByRole('button', { name: 'Approve purge' }).click();
+    await dialog(admin).getByRole('button', { name: 'Approve purge' }).click();
+    expect(await text(dialog(admin).getByRole('alert'))).toMatch(/^A second admin must approve this: /);
+    await dialog(admin).getByRole('button', { name: 'Go back' }).click();
+
+    // A second admin approves the vendor's purge.
+    const secondAdmin = { email: 'sam.second@offboarding.local', password: 'second-admin-password' };
+    await gql(`mutation U($email: String!, $password: String!) { createUser(input: { email: $email, password: $password, displayName: "Sam Second", role: ADMIN }) { id } }`, secondAdmin);
+    const second = await browser.newPage();
+    await signIn(second, secondAdmin.email, secondAdmin.password);
+    await second.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings: Data Retention' }).click();
+    const secondView = second.getByRole('article', { name: `Purge queue: ${VENDOR}` });
+    await secondView.getByRole('button', { name: 'Approve purge' }).click();
+    await dialog(second).getByRole('button', { name: 'Approve purge' }).click();
+    await second.getByText(`The purge of ${VENDOR} is approved;`, { exact: false }).waitFor();
+    await second.close();
+
+    // The customer: approved, then purged by the scheduled purge job.
+    await customerEntry.getByRole('button', { name: 'Approve purge' }).click();
+    expect(await text(dialog(admin))).toContain('This cannot be undone.');
+    await dialog(admin).getByRole('button', { name: 'Approve purge' }).click();
+    await admin.getByText(`The purge of ${CUSTOMER} is approved;`, { exact: false }).waitFor();
+
+    await admin.goto(`${base}/console/organizations/${customerId}/overview`);
+    await untilAfterReload(
+      admin,
+      async () => {
+        if ((await admin.getByRole('region', { name: 'Deletion certificate' }).count()) === 1) return true;
+        await runJobs();
+        return false;
+      },
+      'the customer purged with a certificate',
+      120_000,
+    );
+    expect(await text(admin.locator('.subtitle'))).toContain('PURGED');
+    const certificate = admin.getByRole('region', { name: 'Deletion certificate' });
+    expect(await text(certificate)).toMatch(/SHA-256 [0-9a-f]{64}/);
+    expect(await text(certificate.getByRole('table'))).toContain('entitlements');
+    expect(await admin.getByRole('button', { name: /Archive|Unarchive/ }).count()).toBe(0);
+    await mainScreen(admin, '16-purged-certificate');
+  }, STEP_MS);
+
+  it('session: signing out ends it; an expired access token is renewed, a revoked session sends the user back to sign in', async () => {
+    // Renewal: the stored access token is made unusable; the next request refreshes it.
+    await admin.evaluate(() => {
+      const key = 'offboarding.console.session';
+      const stored = JSON.parse(sessionStorage.getItem(key)!) as { accessToken: string };
+      sessionStorage.setItem(key, JSON.stringify({ ...stored, accessToken: `${stored.accessToken.slice(0, -4)}AAAA` }));
+    });
+    await admin.goto(`${base}/console/organizations`);
+    await admin.getByRole('table').waitFor();
+
+    // Sign out, then back in; a session revoked elsewhere ends with a clear message.
+    await admin.getByRole('button', { name: 'Sign out' }).click();
+    await admin.getByText('You have signed out.').waitFor();
+    await signIn(admin, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
+    await admin.evaluate(() => {
+      const key = 'offboarding.console.session';
+      const stored = JSON.parse(sessionStorage.getItem(key)!) as { accessToken: string; refreshToken: string };
+      sessionStorage.setItem(key, JSON.stringify({ ...stored, accessToken: 'expired', refreshToken: 'revoked' }));
+    });
+    await admin.reload();
+    await admin.getByText('Your session has expired. Please sign in again.').waitFor();
+    expect(await admin.getByRole('button', { name: 'Sign in' }).count()).toBe(1);
   }, STEP_MS);
 });

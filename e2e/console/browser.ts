@@ -71,15 +71,29 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }
 
-/** Reloads the page until `check` holds: for effects other services apply after an event. */
+/**
+ * Reloads the page until `check` holds: for effects other services apply after an event. Each
+ * check runs once the page has loaded and its requests have settled; on a timeout the page is
+ * kept as a screenshot beside the others.
+ */
 export async function untilAfterReload(page: Page, check: () => Promise<boolean>, description: string, timeoutMs = 90_000): Promise<void> {
-  await waitFor(
-    async () => {
-      if (await check()) return true;
-      await page.reload();
-      await page.locator('main h1').first().waitFor();
-      return false;
-    },
-    { timeoutMs, intervalMs: 500, description },
-  );
+  const settled = async () => {
+    await page.locator('main h1').first().waitFor();
+    await page.waitForLoadState('networkidle');
+  };
+  try {
+    await settled();
+    await waitFor(
+      async () => {
+        if (await check()) return true;
+        await page.reload();
+        await settled();
+        return false;
+      },
+      { timeoutMs, intervalMs: 500, description },
+    );
+  } catch (error) {
+    await screenshot(page, `failed-${description.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+    throw error;
+  }
 }

@@ -624,7 +624,6 @@ export type CreateOrganizationMutationVariables = Exact<{
 export type CreateOrganizationMutation = { createOrganization: { id: string, name: string } };
 
 export type PurgeQueueQueryVariables = Exact<{
-  first: number;
   after?: string | null | undefined;
 }>;
 
@@ -1522,8 +1521,8 @@ export const CreateOrganizationDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CreateOrganizationMutation, CreateOrganizationMutationVariables>;
 export const PurgeQueueDocument = new TypedDocumentString(`
-    query PurgeQueue($first: Int!, $after: String) {
-  purgeQueue(first: $first, after: $after) {
+    query PurgeQueue($after: String) {
+  purgeQueue(first: 20, after: $after) {
     totalCount
     pageInfo {
       hasNextPage

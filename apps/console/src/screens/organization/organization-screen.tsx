@@ -31,9 +31,15 @@ export function OrganizationScreen({ id, tab }: { id: string; tab: OrganizationT
   const staff = useIsStaff();
   const overview = useQuery(OrganizationOverviewDocument, { id, staff });
   const org = overview.data?.organization;
-  if (overview.error && !org) return <ErrorMessage error={overview.error} />;
-  if (!overview.data) return <Loading what="the organization" />;
-  if (!org) return <ErrorMessage error="This organization does not exist, or you may not see it." />;
+  if (!org) {
+    const problem = overview.error ?? (overview.data ? 'This organization does not exist, or you may not see it.' : null);
+    return (
+      <>
+        <h1>Organization</h1>
+        {problem ? <ErrorMessage error={problem} /> : <Loading what="the organization" />}
+      </>
+    );
+  }
   const tabs = (Object.keys(TAB_NAMES) as OrganizationTab[]).filter((name) => staff || !STAFF_ONLY.includes(name));
   const changed = () => overview.reload();
 

@@ -14,12 +14,11 @@ import { CollectionCounts, ConfirmButton, Empty, ErrorMessage, Field, Loading, N
 import { formatDate, words } from '../../format';
 
 type Entry = PurgeQueueQuery['purgeQueue']['edges'][number]['node'];
-const PAGE_SIZE = 20;
 
 /** Settings > Data Retention: the purge queue, what a purge would delete, and the decisions. */
 export function DataRetentionScreen() {
   const pager = usePager();
-  const queue = useQuery(PurgeQueueDocument, { first: PAGE_SIZE, after: pager.after });
+  const queue = useQuery(PurgeQueueDocument, { after: pager.after });
   const [notice, setNotice] = useState<string | null>(null);
   const entries = queue.data?.purgeQueue.edges.map((edge) => edge.node);
   const changed = (message: string) => {
