@@ -63,12 +63,21 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
  */
 export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-  });
+  // Runs in the page (a string, since the tests are compiled without the DOM's types).
+  const violations = await page.evaluate<AxeViolation[]>(`(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((node) => node.target.join(' ')) }));
+  })()`);
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+const SESSION_KEY = 'offboarding.console.session';
+
+/** The console's stored session in this tab, changed by `edit` (to make its tokens stale or revoked). */
+export async function editStoredSession(page: Page, edit: (session: { accessToken: string; refreshToken: string }) => { accessToken: string; refreshToken: string }): Promise<void> {
+  const stored = JSON.parse(await page.evaluate<string>(`sessionStorage.getItem(${JSON.stringify(SESSION_KEY)})`)) as { accessToken: string; refreshToken: string };
+  const changed = JSON.stringify({ ...stored, ...edit(stored) });
+  await page.evaluate(`sessionStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(changed)})`);
 }
 
 /**

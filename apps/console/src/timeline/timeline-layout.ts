@@ -37,11 +37,11 @@ export interface TimelineLayout {
 const DAY_MS = 86_400_000;
 export const LANE_HEIGHT = 44;
 /** Horizontal room one label needs before the next may share its lane. */
-export const LABEL_WIDTH = 150;
+export const LABEL_WIDTH = 210;
 
 const dayOf = (iso: string) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);
 
-export function layoutTimeline(input: { dayZero: string; milestones: MilestoneInput[] }, width = 900): TimelineLayout {
+export function layoutTimeline(input: { dayZero: string; milestones: MilestoneInput[] }, width = 960): TimelineLayout {
   const left = 24;
   const right = width - LABEL_WIDTH;
   const zero = dayOf(input.dayZero);

@@ -13,7 +13,19 @@ const MILESTONE_NAMES: Record<string, string> = {
   PURGE_ELIGIBLE: 'Purge eligible',
 };
 
+/** Short names for the drawing, where labels share a line; the table says them in full. */
+const SHORT_NAMES: Record<string, string> = {
+  ENTITLEMENTS_CANCELLED: 'Entitlements cancelled',
+  EXPORT_WINDOW_CLOSES: 'Export window closes',
+  SSO_SHUTDOWN: 'SSO shut down',
+  PII_MASKED: 'Personal data masked',
+  PORTAL_HIDDEN: 'Portal hidden',
+  FINAL_CONFIRMATION: 'Final confirmation',
+  PURGE_ELIGIBLE: 'Purge eligible',
+};
+
 export const milestoneName = (kind: string) => MILESTONE_NAMES[kind] ?? words(kind);
+const shortName = (kind: string) => SHORT_NAMES[kind] ?? words(kind);
 
 /** A status is told by shape and text as well as colour. */
 function Marker({ status, x, y }: { status: string; x: number; y: number }) {
@@ -42,14 +54,17 @@ export function Timeline({ timeline, caption }: { timeline: TimelineFieldsFragme
       <svg viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-labelledby={titleId} width="100%">
         <title id={titleId}>{`${caption}: ${layout.placed.map((m) => `${milestoneName(m.milestone)} ${m.dateLabel} ${words(m.status)}`).join('; ')}`}</title>
         <line className="axis" x1={layout.left} x2={layout.right} y1={layout.axisY} y2={layout.axisY} />
+        {/* Leaders first, so every label (drawn with a halo) stays readable over them. */}
+        {layout.placed.map((m) => (
+          <line key={m.milestone} className="leader" x1={m.x} x2={m.x} y1={layout.axisY} y2={layout.axisY + 18 + m.lane * LANE_HEIGHT} />
+        ))}
         {layout.placed.map((m) => {
           const labelY = layout.axisY + 28 + m.lane * LANE_HEIGHT;
           return (
             <g key={m.milestone} className={`milestone ${m.status.toLowerCase()}`} data-milestone={m.milestone}>
-              <line className="leader" x1={m.x} x2={m.x} y1={layout.axisY} y2={labelY - 10} />
               <Marker status={m.status} x={m.x} y={layout.axisY} />
               <text x={m.x + 4} y={labelY} className="label">
-                {milestoneName(m.milestone)}
+                {shortName(m.milestone)}
               </text>
               <text x={m.x + 4} y={labelY + 15} className="sublabel">
                 {`day ${m.day} · ${m.dateLabel} · ${words(m.status)}${m.blockedReason ? ` — ${m.blockedReason}` : ''}`}
