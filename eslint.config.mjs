@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const services = ['gateway', 'entitlements', 'provisioning', 'identity', 'retention'];
@@ -23,7 +24,7 @@ function boundaries({ testsMayUseDevLibs }) {
 }
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/*.js', '**/*.mjs', 'docs/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/*.js', '**/*.mjs', 'docs/**', 'apps/console/src/api/generated.ts'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
@@ -41,6 +42,12 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // The console: hooks called unconditionally, effects with their real dependencies.
+    files: ['apps/console/**/*.tsx', 'apps/console/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     // Domain code reads time from the injectable Clock so it can be tested and shifted.

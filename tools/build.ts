@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { transformFile } from '@swc/core';
 
 // Production build: every app and lib source compiled by swc with the same options `npm start`
@@ -12,6 +14,8 @@ import { transformFile } from '@swc/core';
 const { root, swcOptions } = require('./swc-options') as { root: string; swcOptions: Record<string, unknown> };
 
 const SOURCE_DIRS = ['apps', 'libs'];
+/** Browser code, bundled by Vite instead (see buildConsole). */
+const BROWSER_APPS = new Set([path.join('apps', 'console')]);
 const TEST_FILE = /\.(spec|int-spec|pg-spec|e2e-spec)\.ts$|\.d\.ts$/;
 /** Non-TypeScript files the built services read at run time, relative to the repository root. */
 /** The production supergraph, and the one with the dev controls for a built stack outside production. */
@@ -30,7 +34,7 @@ export function sourceFiles(base = root): string[] {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const absolute = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== '__tests__' && entry.name !== 'node_modules') walk(absolute);
+        if (entry.name !== '__tests__' && entry.name !== 'node_modules' && !BROWSER_APPS.has(path.relative(base, absolute))) walk(absolute);
       } else if (entry.name.endsWith('.ts') && !TEST_FILE.test(entry.name)) {
         found.push(path.relative(base, absolute));
       }
@@ -43,6 +47,18 @@ export function sourceFiles(base = root): string[] {
 /** A require of a workspace alias that survived compilation would fail only at run time. */
 export function unresolvedAliases(code: string): string[] {
   return [...code.matchAll(/require\((["'])(@offboarding\/[^"']*)\1\)/g)].map((match) => match[2]);
+}
+
+/** Where the console's bundle goes: apps/console/dist, or the same place inside a build's output. */
+export const consoleOutDir = (base = root) => path.join(base, 'apps', 'console', 'dist');
+
+/** The admin console bundled by Vite (production mode: minified, hashed assets, source maps). */
+export async function buildConsole(outDir = consoleOutDir()): Promise<void> {
+  await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(root, 'apps/console/vite.config.mts')], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', CONSOLE_OUT_DIR: outDir },
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }
 
 export async function build(outDir = path.join(root, 'dist')): Promise<BuildResult> {
@@ -74,6 +90,7 @@ export async function build(outDir = path.join(root, 'dist')): Promise<BuildResu
   }
   if (problems.length > 0) throw new Error(`build failed:\n${problems.join('\n')}`);
 
+  await buildConsole(consoleOutDir(out));
   for (const asset of ASSETS) {
     fs.mkdirSync(path.dirname(path.join(out, asset)), { recursive: true });
     fs.copyFileSync(path.join(root, asset), path.join(out, asset));

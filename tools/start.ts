@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { buildConsole } from './build';
 import { type RunningStack, startStack } from './stack';
 
 // `npm start`: the whole platform on this machine with nothing else installed.
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   process.stdout.on('error', () => undefined);
 
   try {
+    // The console the gateway serves is built from the current sources (a second or two).
+    await buildConsole();
     stack = await startStack({
       dataDir,
       gatewayPort: port('GATEWAY_PORT', 4000),
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     [
       '',
       '  Offboarding platform is running',
+      `  Console:   ${stack.graphqlUrl.replace(/\/graphql$/, '/console/')}  (sign in as admin@offboarding.local)`,
       `  GraphQL:   ${stack.graphqlUrl}`,
       `  Sign in:   mutation { login(email: "admin@offboarding.local", password: "${process.env.ADMIN_PASSWORD ? '<ADMIN_PASSWORD>' : 'admin'}") { accessToken } }`,
       '             then send the header  Authorization: Bearer <accessToken>',

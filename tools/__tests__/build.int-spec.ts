@@ -82,6 +82,24 @@ describe('production build', () => {
         body: JSON.stringify({ query: '{ __typename }' }),
       });
       expect(await typename.json()).toEqual({ data: { __typename: 'Query' } });
+
+      // The console, bundled into the build, from the gateway's origin: its page, its assets, and
+      // the page again for any of its routes (a reload deep inside the app).
+      const page = await fetch(`${url}/console/organizations/some-id/offboarding`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      const html = await page.text();
+      expect(html).toContain('<div id="root"></div>');
+      const assets = [...html.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+)"/g)].map((match) => match[1]);
+      expect(assets.some((asset) => asset.endsWith('.js'))).toBe(true);
+      for (const asset of assets) {
+        const response = await fetch(`${url}${asset}`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('cache-control')).toContain('immutable');
+      }
+      expect((await fetch(`${url}/console/assets/missing.js`)).status).toBe(404);
+      const home = await fetch(`${url}/`, { redirect: 'manual' });
+      expect(home.headers.get('location')).toBe('/console/');
     } finally {
       gateway.kill('SIGTERM');
     }

@@ -8,11 +8,12 @@ export const root = path.resolve(__dirname, '../..');
 
 export const SUBGRAPHS = Object.values(ServiceName);
 
-/** Every app under apps/ (a folder with project.json): each needs an image and a deployment. */
+/** Every server app under apps/: each needs an image and a deployment. */
 export function appNames(): string[] {
   return fs
     .readdirSync(path.join(root, 'apps'), { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, 'apps', entry.name, 'project.json')))
+    // Deployable apps run a server (src/main.ts); the console is static files the gateway serves.
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, 'apps', entry.name, 'src/main.ts')))
     .map((entry) => entry.name)
     .sort();
 }

@@ -20,6 +20,8 @@ export interface GatewayConfig {
   host: string;
   port: number;
   supergraphPath: string;
+  /** The built admin console served under /console. */
+  consoleDir: string;
   /** Subgraph URL overrides; the checked-in supergraph names localhost defaults. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   logLevel: string;
@@ -40,6 +42,7 @@ const schema = z.object({
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SUPERGRAPH_PATH: z.string().min(1).optional(),
+  CONSOLE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENTITLEMENTS_URL: z.url().optional(),
   PROVISIONING_URL: z.url().optional(),
@@ -81,6 +84,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     supergraphPath: path.resolve(
       values.SUPERGRAPH_PATH ?? path.join(__dirname, '..', values.NODE_ENV === 'production' ? 'supergraph.graphql' : 'supergraph.dev.graphql'),
     ),
+    // apps/console/dist beside the sources, and dist/apps/console/dist beside the built gateway.
+    consoleDir: path.resolve(values.CONSOLE_DIR ?? path.join(__dirname, '..', '..', 'console', 'dist')),
     subgraphUrls,
     logLevel: values.LOG_LEVEL,
     jwksUrl: values.IDENTITY_JWKS_URL ?? new URL('/.well-known/jwks.json', identityBaseUrl).toString(),

@@ -33,6 +33,7 @@ import { RateLimiter } from './rate-limiter';
 import { RevocationList } from './revocation-list';
 import { subgraphFailure } from './subgraph-failure';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
+import { CONSOLE_PATH, consoleRouter } from './console-static';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 
 export interface RunningGateway {
@@ -224,6 +225,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         else res.destroy();
       });
   });
+  app.use(CONSOLE_PATH, consoleRouter(config.consoleDir));
+  app.get('/', (_req, res) => res.redirect(`${CONSOLE_PATH}/`));
   app.get('/metrics', (_req, res) => {
     metrics.render().then(
       (body) => res.type(metrics.contentType).send(body),

@@ -1,0 +1,46 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import express from 'express';
+
+// The admin console (apps/console, built by `npm run build`) served from the gateway's origin
+// under /console: same origin as /graphql, so no CORS and no CDN. Hashed assets are cached for
+// good; every other path below /console answers index.html, so the app's own routes survive a
+// reload or a bookmark.
+
+export const CONSOLE_PATH = '/console';
+
+/** What the console's pages may load: only this origin (the API included), nothing inline but styles. */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+export function consoleRouter(directory: string): express.Router {
+  const router = express.Router();
+  const index = path.join(directory, 'index.html');
+  router.use((_req, res, next) => {
+    res.setHeader('content-security-policy', CONSOLE_CSP);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'same-origin');
+    next();
+  });
+  router.use(
+    '/assets',
+    express.static(path.join(directory, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+  );
+  router.get('/{*path}', (_req, res) => {
+    if (!fs.existsSync(index)) {
+      res.status(503).type('text/plain').send('The console is not built: run `npm run build` (or `npm start`, which builds it).');
+      return;
+    }
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
+  });
+  return router;
+}
