@@ -198,7 +198,8 @@ async function copyToZip(url: string, schema: string, organizationId: string, co
     const zip = new ZipFile();
     const written = pipeline(zip.outputStream, fs.createWriteStream(file));
     let bytes = 0;
-    for (const collection of collections) {
+    // The baseline copies the service's own tables; related views (a vendor's partners) are empty here.
+    for (const collection of collections.filter((candidate) => !candidate.related)) {
       const columns = collection.columns.map((column) => `"${column}"`).join(', ');
       const copy = client.query(
         copyTo(`COPY (SELECT ${columns} FROM "${schema}"."${collection.collection}" WHERE "${collection.organizationColumn}" = '${organizationId}') TO STDOUT WITH (FORMAT csv, HEADER)`),

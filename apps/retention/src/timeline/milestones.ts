@@ -21,6 +21,17 @@ export interface PartnerProgress {
   blockedReason: string | null;
 }
 
+export function toPartnerProgress(organizationId: string, caseId: string | null, row: MilestoneEntity | undefined): PartnerProgress {
+  return {
+    organizationId,
+    caseId,
+    status: row?.status ?? MilestoneStatus.PENDING,
+    dueAt: row?.dueAt ?? null,
+    completedAt: row?.completedAt ?? null,
+    blockedReason: row?.blockedReason ?? null,
+  };
+}
+
 type Counts = EventPayload<'com.offboarding.retention.offboarding_completed.v1'>['counts'];
 
 const NO_COUNTS: Counts = { entitlementsCancelled: 0, usersDeactivated: 0, ssoConnectionsDeleted: 0, sessionsRevoked: 0, recordsMasked: 0, dataExports: 0 };
@@ -79,17 +90,9 @@ export class MilestoneProgress {
 
   /** For a vendor's case: each partner's side of `kind`, in the order the vendor listed them. Empty for anyone else. */
   async partnerProgress(manager: EntityManager, retentionCase: RetentionCaseEntity, kind: Milestone): Promise<PartnerProgress[]> {
-    return (await this.partnerTimelines(manager, retentionCase)).map(({ organizationId, caseId, milestones }) => {
-      const row = milestones.find((candidate) => candidate.milestone === kind);
-      return {
-        organizationId,
-        caseId,
-        status: row?.status ?? MilestoneStatus.PENDING,
-        dueAt: row?.dueAt ?? null,
-        completedAt: row?.completedAt ?? null,
-        blockedReason: row?.blockedReason ?? null,
-      };
-    });
+    return (await this.partnerTimelines(manager, retentionCase)).map(({ organizationId, caseId, milestones }) =>
+      toPartnerProgress(organizationId, caseId, milestones.find((candidate) => candidate.milestone === kind)),
+    );
   }
 
   /** Every partner of a vendor's case with its case id and milestones (none yet for a case still to open). */
