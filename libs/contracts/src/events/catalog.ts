@@ -529,7 +529,7 @@ export const eventCatalog = {
     z.strictObject({
       organizationId: id,
       sessionIds: z.array(id).min(1).max(1000),
-      reason: z.enum(['LOGOUT', 'ADMIN', 'ACCOUNT_DEACTIVATED', 'PORTAL_ACCESS_DISABLED', 'REFRESH_TOKEN_REUSED']),
+      reason: z.enum(['LOGOUT', 'ADMIN', 'ACCOUNT_DEACTIVATED', 'PORTAL_ACCESS_DISABLED', 'REFRESH_TOKEN_REUSED', 'PASSWORD_SET']),
       revokedAt: instant,
     }),
   ),
