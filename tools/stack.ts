@@ -101,6 +101,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     const serviceUrls = {} as Record<(typeof SERVICES)[number], string>;
     const gatewayEnv: NodeJS.ProcessEnv = { ...env, GATEWAY_PORT: String(options.gatewayPort) };
+    // One public origin: every link a service hands out points at the gateway, which routes it back.
+    const publicBaseUrl = env.PUBLIC_BASE_URL || `http://localhost:${options.gatewayPort}`;
     SERVICES.forEach((service, index) => {
       serviceUrls[service] = `http://localhost:${options.firstServicePort + index}`;
       gatewayEnv[`${service.toUpperCase()}_URL`] = `${serviceUrls[service]}/graphql`;
@@ -112,6 +114,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         [`${service.toUpperCase()}_PORT`]: String(options.firstServicePort + index),
         // Every subgraph verifies access tokens against identity's public keys.
         IDENTITY_URL: `${serviceUrls.identity}/graphql`,
+        PUBLIC_BASE_URL: publicBaseUrl,
       });
     });
     await Promise.all(

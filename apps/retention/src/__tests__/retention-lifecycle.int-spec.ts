@@ -361,7 +361,7 @@ describe('retention: data export', () => {
     expect(trail.map((entry) => entry.sequence)).toEqual([1, 2]);
 
     const link = h.exports.downloadUrlOf(ready);
-    expect(link?.url).toMatch(new RegExp(`^http://localhost:4004/exports/${ready.id}/download\\?expires=\\d+&signature=[0-9a-f]{64}$`));
+    expect(link?.url).toMatch(new RegExp(`^http://localhost:4000/exports/${ready.id}/download\\?expires=\\d+&signature=[0-9a-f]{64}$`));
   });
 
   it('fails an export cleanly when a service cannot be read, leaving no file', async () => {

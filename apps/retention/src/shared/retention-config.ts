@@ -11,7 +11,7 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   EXPORT_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   EXPORT_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4004'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4000'),
   ENTITLEMENTS_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4001'),
   PROVISIONING_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4002'),
   IDENTITY_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4003'),
