@@ -183,7 +183,12 @@ describe('retention timelines through the gateway', () => {
     }
     const customerView = await view(customer);
     expect(customerView.retention).toMatchObject({ status: 'OPEN', onLegalHold: false });
-    expect(customerView.timeline!.milestones.find((m) => m.milestone === 'SSO_SHUTDOWN')).toMatchObject({ dueAt: null, dueRule: 'at archive', status: 'PENDING' });
+    // SSO shutdown at archive, with masking (at purge) at the latest: access always ends before masking.
+    expect(customerView.timeline!.milestones.find((m) => m.milestone === 'SSO_SHUTDOWN')).toMatchObject({
+      dueAt: customerView.retention!.purgeEligibleAt,
+      dueRule: 'at archive, with masking at the latest',
+      status: 'PENDING',
+    });
     expect(customerView.retention!.exportWindowClosesAt).toBe(customerView.retention!.purgeEligibleAt);
   }, 180_000);
 
@@ -194,7 +199,7 @@ describe('retention timelines through the gateway', () => {
     expect((await fetch(firstLink)).status).toBe(410);
 
     await gql(`mutation A($id: ID!) { archiveOrganization(id: $id) { status } }`, { id: customer });
-    await waitFor(async () => (await milestone(customer, 'SSO_SHUTDOWN')).dueAt !== null, { ...EVENTUALLY, description: 'SSO shutdown due at archive' });
+    await waitFor(async () => (await milestone(customer, 'SSO_SHUTDOWN')).dueRule === 'at archive', { ...EVENTUALLY, description: 'SSO shutdown due at archive' });
     await runJobs();
     await requestOf(customer, 'com.offboarding.retention.sso_shutdown_requested.v1');
     await waitFor(async () => (await milestone(customer, 'SSO_SHUTDOWN')).status === 'DONE', { ...EVENTUALLY, description: 'customer SSO shut down' });
@@ -247,9 +252,12 @@ describe('retention timelines through the gateway', () => {
     await requestOf(customer, 'com.offboarding.retention.pii_masking_requested.v1');
     await waitFor(async () => (await milestone(customer, 'PII_MASKED')).status === 'DONE', { ...EVENTUALLY, description: 'the customer masked' });
 
-    // The vendor: a hold keeps an approved purge back; after its release the releaser cannot approve.
-    await gql(`mutation H($org: ID!) { placeLegalHold(input: { organizationId: $org, reason: "court order 17/2026" }) { status } }`, { org: vendor });
+    // The vendor: a hold keeps an approved purge back, and no approval is taken while it lasts;
+    // after its release the releaser cannot approve.
     await gql(`mutation P($org: ID!) { approvePurge(organizationId: $org) { status } }`, { org: vendor });
+    await gql(`mutation H($org: ID!) { placeLegalHold(input: { organizationId: $org, reason: "court order 17/2026" }) { status } }`, { org: vendor });
+    const held = await graphqlRequest(stack.graphqlUrl, `mutation P($org: ID!) { approvePurge(organizationId: $org) { status } }`, { org: vendor }, token);
+    expect(held.errors?.[0]?.extensions).toMatchObject({ code: 'LEGAL_HOLD' });
     await gql(`mutation P($org: ID!) { approvePurge(organizationId: $org) { status approvedBy } }`, { org: customer }).then((data) =>
       expect(data).toEqual({ approvePurge: { status: 'APPROVED', approvedBy: adminId } }),
     );

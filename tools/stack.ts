@@ -115,6 +115,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         // Every subgraph verifies access tokens against identity's public keys.
         IDENTITY_URL: `${serviceUrls.identity}/graphql`,
         PUBLIC_BASE_URL: publicBaseUrl,
+        // Exports gather every service's collections; masking keys come from retention.
+        ...Object.fromEntries(SERVICES.map((name) => [`${name.toUpperCase()}_INTERNAL_URL`, env[`${name.toUpperCase()}_INTERNAL_URL`] || serviceUrls[name]])),
       });
     });
     await Promise.all(

@@ -7,7 +7,8 @@ export class PartnerNetwork1734100000001 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = schemaOf(queryRunner);
-    await queryRunner.query(`ALTER TABLE ${s}.offboarding_cases ADD COLUMN vendor_case_id uuid REFERENCES ${s}.offboarding_cases (id)`);
+    // No foreign key: the vendor's case and its partners' are purged each with its own organization.
+    await queryRunner.query(`ALTER TABLE ${s}.offboarding_cases ADD COLUMN vendor_case_id uuid`);
     await queryRunner.query(`CREATE INDEX offboarding_cases_by_vendor_case ON ${s}.offboarding_cases (vendor_case_id) WHERE vendor_case_id IS NOT NULL`);
     await queryRunner.query(`ALTER TABLE ${s}.offboarding_cases DROP CONSTRAINT offboarding_cases_status_check`);
     await queryRunner.query(

@@ -378,4 +378,28 @@ describe('retention: data export', () => {
     delete h.services.collections.provisioning.broken;
     h.services.cutAfterFirstLine.clear();
   });
+
+  it('fails an export whose first service is unreachable without ending the process, and the next one works', async () => {
+    const org = await createOrganization(h, 'CUSTOMER');
+    const reachable = h.config.internalUrls.entitlements;
+    const crashes: unknown[] = [];
+    const onCrash = (error: unknown) => crashes.push(error);
+    process.on('uncaughtException', onCrash);
+    try {
+      h.config.internalUrls.entitlements = 'http://127.0.0.1:1';
+      const requested = await h.exports.request({ organizationId: org, actor: 'admin-1', role: 'ADMIN' });
+      const failed = await waitFor(async () => {
+        const row = await h.exports.find(requested.id);
+        return row?.status === 'FAILED' ? row : undefined;
+      }, { timeoutMs: 60_000, description: 'the failed export' });
+      expect(failed.error).toMatch(/entitlements unreachable/);
+      h.config.internalUrls.entitlements = reachable;
+      const again = await h.exports.request({ organizationId: org, actor: 'admin-1', role: 'ADMIN' });
+      await waitFor(async () => (await h.exports.find(again.id))?.status === 'READY', { timeoutMs: 60_000, description: 'the next export' });
+      expect(crashes).toEqual([]);
+    } finally {
+      h.config.internalUrls.entitlements = reachable;
+      process.off('uncaughtException', onCrash);
+    }
+  });
 });
