@@ -3,12 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SignJWT } from 'jose';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { type EventType, Topics } from '@offboarding/contracts';
-import { fromKafkaMessage, type ReceivedEvent } from '@offboarding/messaging';
+import type { ReceivedEvent } from '@offboarding/messaging';
 import { freePortBlock, waitFor } from '@offboarding/testing';
 import { readZip } from '../apps/retention/src/__tests__/zip-reader';
 import { startStack, type RunningStack } from '../tools/stack';
+import { type EventLog, readEvents } from './event-log';
 import { graphql, graphqlRequest, login, SEEDED_ADMIN } from './graphql-client';
 
 // Both source documents through the gateway, as a front-end team and an event consumer see them:
@@ -57,9 +57,9 @@ interface Network {
 describe('vendor offboarding reaches the whole partner network; delays, win-back and exports serve their people', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-partner-network-e2e-'));
   const logs: string[] = [];
-  const events: ReceivedEvent[] = [];
+  let events: ReceivedEvent[] = [];
   let stack: RunningStack;
-  let consumer: Consumer;
+  let eventLog: EventLog;
   let token = '';
   let gatewayBase = '';
 
@@ -182,20 +182,12 @@ describe('vendor offboarding reaches the whole partner network; delays, win-back
     gatewayBase = `http://localhost:${ports.gatewayPort}`;
     stack = await startStack({ ...ports, dataDir, env: { LOG_LEVEL: 'warn', KAFKA_BROKERS: '', DATABASE_URL: '', PUBLIC_BASE_URL: '' }, onLog: (line) => logs.push(line) });
     token = await login(stack.graphqlUrl, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
-    const kafka = new Kafka({ clientId: 'partner-network-e2e', brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
-    consumer = kafka.consumer({ groupId: `partner-network-e2e-${randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topics: Object.values(Topics), fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        events.push(fromKafkaMessage({ key: message.key, value: message.value, headers: message.headers }));
-        await Promise.resolve();
-      },
-    });
+    eventLog = await readEvents(stack.kafkaBrokers, Object.values(Topics), 'partner-network-e2e');
+    events = eventLog.events;
   }, STACK_START_MS);
 
   afterAll(async () => {
-    await consumer?.disconnect();
+    await eventLog?.stop();
     await stack?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (logs.length > 0) process.stderr.write(`stack warnings and errors:\n${logs.slice(-150).join('\n')}\n`);
@@ -593,7 +585,7 @@ describe('vendor offboarding reaches the whole partner network; delays, win-back
   it('keeps the development clock across a restart of the stack', async () => {
     const before = (await gql<{ _devNow: { offsetDays: number } }>('{ _devNow { offsetDays } }'))._devNow.offsetDays;
     expect(before).toBeGreaterThanOrEqual(365);
-    await consumer.disconnect();
+    await eventLog.stop();
     await stack.stop();
     stack = await startStack({ ...ports, dataDir, env: { LOG_LEVEL: 'warn', KAFKA_BROKERS: '', DATABASE_URL: '', PUBLIC_BASE_URL: '' }, onLog: (line) => logs.push(line) });
     token = await login(stack.graphqlUrl, SEEDED_ADMIN.email, SEEDED_ADMIN.password);

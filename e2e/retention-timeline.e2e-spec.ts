@@ -1,13 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { EventType } from '@offboarding/contracts';
-import { fromKafkaMessage, type ReceivedEvent } from '@offboarding/messaging';
+import type { ReceivedEvent } from '@offboarding/messaging';
 import { freePortBlock, waitFor } from '@offboarding/testing';
 import { readZip } from '../apps/retention/src/__tests__/zip-reader';
 import { startStack, type RunningStack } from '../tools/stack';
+import { type EventLog, readEvents } from './event-log';
 import { graphql, graphqlRequest, login, SEEDED_ADMIN } from './graphql-client';
 
 // The customer timeline (day 0 → 7 → 30 → 90 → 365 → purge) and the vendor timeline (export
@@ -50,9 +50,9 @@ const RETENTION_VIEW = `
 describe('retention timelines through the gateway', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-retention-e2e-'));
   const logs: string[] = [];
-  const retentionEvents: ReceivedEvent[] = [];
+  let retentionEvents: ReceivedEvent[] = [];
   let stack: RunningStack;
-  let consumer: Consumer;
+  let eventLog: EventLog;
 
   let token = '';
   let adminId = '';
@@ -94,20 +94,12 @@ describe('retention timelines through the gateway', () => {
     });
     token = await login(stack.graphqlUrl, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
     adminId = (await gql<{ me: { id: string } }>('{ me { id } }')).me.id;
-    const kafka = new Kafka({ clientId: 'retention-e2e', brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
-    consumer = kafka.consumer({ groupId: `retention-e2e-${randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'offboarding.retention.v1', fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        retentionEvents.push(fromKafkaMessage({ key: message.key, value: message.value, headers: message.headers }));
-        await Promise.resolve();
-      },
-    });
+    eventLog = await readEvents(stack.kafkaBrokers, ['offboarding.retention.v1'], 'retention-e2e');
+    retentionEvents = eventLog.events;
   }, STACK_START_MS);
 
   afterAll(async () => {
-    await consumer?.disconnect();
+    await eventLog?.stop();
     await stack?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (logs.length > 0) process.stderr.write(`stack warnings and errors:\n${logs.slice(-150).join('\n')}\n`);
