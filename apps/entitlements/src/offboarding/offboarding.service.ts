@@ -322,11 +322,13 @@ export class OffboardingService {
     });
   }
 
+  /** The open case when there is one (at most one), else the most recent. */
   async currentCase(organizationId: string): Promise<OffboardingCaseEntity | null> {
     if (!isUuid(organizationId)) return null;
-    return this.dataSource.getRepository(OffboardingCaseEntity).findOne({
-      where: { organizationId },
-      order: { createdAt: 'DESC', id: 'DESC' },
-    });
+    const repository = this.dataSource.getRepository(OffboardingCaseEntity);
+    return (
+      (await repository.findOneBy({ organizationId, status: In(OPEN_CASE) })) ??
+      (await repository.findOne({ where: { organizationId }, order: { createdAt: 'DESC', id: 'DESC' } }))
+    );
   }
 }
