@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import type { EventType } from '@offboarding/contracts';
 import { type EventEnvelope, type EventHandler, recordInInbox } from '@offboarding/messaging';
 import { EventHandlerRegistry } from '@offboarding/platform';
+import { signLink } from '@offboarding/storage';
 import { TestIdentity } from '@offboarding/testing';
 import { entitlementEvents } from './provisioning-test-kit';
 
@@ -213,7 +214,6 @@ describe('provisioning service over HTTP', () => {
     const tampered = `${baseUrl}${link.pathname}?expires=${Number(link.searchParams.get('expires')) + 1}&signature=${link.searchParams.get('signature')}`;
     expect((await fetch(tampered)).status).toBe(403);
     // A data-export signature for the same id opens nothing here.
-    const { signLink } = await import('@offboarding/storage');
     const expires = link.searchParams.get('expires')!;
     const foreign = signLink('development-export-url-secret-not-for-production', artifact.id, Number(expires));
     expect((await fetch(`${baseUrl}${link.pathname}?expires=${expires}&signature=${foreign}`)).status).toBe(403);
