@@ -499,6 +499,10 @@ describe('vendor offboarding reaches the whole partner network; delays, win-back
     await whenDone(vendor.id, 'PII_MASKED');
     expect((await view(partners[1].id)).users.edges[0].node.email).toMatch(/^masked:/);
     await eventFor('com.offboarding.retention.legal_hold_released.v1', partners[1].id);
+    // Masked users stay gone: no way back for them.
+    expect(
+      await refusal('mutation P($u: ID!) { issuePasswordSetupLink(input: { userId: $u, purpose: WIN_BACK }) { setupId } }', { u: first.users.edges[0].node.id }),
+    ).toMatchObject({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/masked/) });
     // No active user anywhere carries a masked e-mail.
     for (const id of [vendor.id, ...partners.map((p) => p.id)]) {
       expect((await view(id)).users.edges.filter((edge) => edge.node.status === 'ACTIVE' && edge.node.email.startsWith('masked:'))).toEqual([]);
@@ -534,6 +538,14 @@ describe('vendor offboarding reaches the whole partner network; delays, win-back
     expect(letter.milestones.filter((m) => m.milestone !== 'PURGE_ELIGIBLE').every((m) => m.status === 'DONE')).toBe(true);
     for (const id of [vendor.id, ...partners.map((p) => p.id)]) {
       await eventually(`${id} archived`, async () => (await gql<{ organization: { status: string } }>('query S($id: ID!) { organization(id: $id) { status } }', { id })).organization.status === 'ARCHIVED');
+    }
+
+    // The delayed vendor keeps its data longer: its partner's retention follows, each says so.
+    const until = new Date(Date.parse(`${dayZero}T00:00:00Z`) + 400 * DAY_MS).toISOString().slice(0, 10);
+    await gql('mutation K($o: ID!, $until: String!) { extendRetention(input: { organizationId: $o, until: $until, reason: "tax audit" }) { status } }', { o: delayed.id, until });
+    for (const id of [delayed.id, delayedPartner.id]) {
+      const extendedRetention = await eventFor('com.offboarding.retention.retention_extended.v1', id);
+      expect((extendedRetention.data as { purgeEligibleAt: string }).purgeEligibleAt.slice(0, 10)).toBe(until);
     }
   }, 180_000);
 
@@ -572,6 +584,8 @@ describe('vendor offboarding reaches the whole partner network; delays, win-back
       });
     }
     expect((await view(delayed.id)).status).toBe('ARCHIVED');
+    // Kept longer: the delayed network is not even in the queue yet.
+    expect(queued.has(delayed.id) || queued.has(delayedPartner.id)).toBe(false);
   }, 300_000);
 
   it('answers a malformed id with BAD_USER_INPUT and says what was wrong in English', async () => {

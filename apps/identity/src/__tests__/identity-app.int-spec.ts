@@ -430,6 +430,27 @@ describe('identity service', () => {
     const masked = await graphql('mutation($input: IssuePasswordSetupLinkInput!) { issuePasswordSetupLink(input: $input) { setupId } }', { input: { userId: victorId, purpose: 'WIN_BACK' } }, admin.accessToken);
     expect(masked.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TRANSITION' }, message: expect.stringMatching(/masked/) });
 
+    // An account still active when its organization is masked is ended first: no active user
+    // ever carries a masked e-mail.
+    const paula = (await login('paula@partner.example', 'paula-password-2')).data!.login;
+    await deliver(
+      envelope('com.offboarding.retention.pii_masking_requested.v1', organizations.partner, {
+        organizationId: organizations.partner,
+        requestId: randomUUID(),
+        maskingKeyRef: 'ref-2',
+        requestedAt: new Date().toISOString(),
+      }),
+    );
+    const partnerUsers = await app.get(DataSource).query<{ status: string; email: string }[]>(
+      'SELECT u.status, p.email FROM identity.users u JOIN identity.user_pii p ON p.user_id = u.id WHERE u.organization_id = $1',
+      [organizations.partner],
+    );
+    expect(partnerUsers).toEqual([{ status: 'DEACTIVATED', email: expect.stringMatching(/^masked:/) }]);
+    expect(await events('com.offboarding.identity.user_deactivated.v1')).toContainEqual(expect.objectContaining({ userId: paula.user.id, reason: 'PII_MASKED' }));
+    expect((await revokedFeed()).map((entry) => entry.sessionId)).toContain(sessionOf(paula.accessToken));
+    const audit = await app.get(DataSource).query<{ action: string }[]>('SELECT action FROM identity.audit_log WHERE organization_id = $1', [organizations.partner]);
+    expect(audit.map((entry) => entry.action)).toContain('accounts.deactivate_for_masking');
+
     const requestId = randomUUID();
     await deliver(envelope('com.offboarding.retention.organization_purge_requested.v1', organizations.customer, { organizationId: organizations.customer, requestId, requestedAt: new Date().toISOString() }));
     const purged = await waitFor(

@@ -11,6 +11,9 @@ import { SessionsService } from '../sessions/sessions.service';
 import { SsoConnectionEntity } from '../sso/sso-connection.entity';
 import { CredentialEntity, KnownOrganizationEntity, UserEntity, UserStatus } from '../users/user.entity';
 
+/** Actor of the deactivations masking makes (accounts the SSO shutdown did not reach). */
+const MASKING_DEACTIVATION_ACTOR = 'system:pii-masking';
+
 /** Counts of what an offboarding action changed. */
 export interface IdentityActionResult {
   organizationId: string;
@@ -239,7 +242,9 @@ export class AccountOffboardingService {
    */
   async deactivateForMasking(tx: Transaction, organizationId: string, now: Date): Promise<number> {
     const deactivated = await this.changeUsers(tx, [organizationId], UserStatus.ACTIVE, UserStatus.DEACTIVATED, now, 'PII_MASKED');
-    if (deactivated > 0) await this.sessions.revoke(tx, { organizationIds: [organizationId] }, RevocationReason.ACCOUNT_DEACTIVATED);
+    if (deactivated === 0) return 0;
+    await this.sessions.revoke(tx, { organizationIds: [organizationId] }, RevocationReason.ACCOUNT_DEACTIVATED);
+    await this.audit(tx, organizationId, MASKING_DEACTIVATION_ACTOR, 'accounts.deactivate_for_masking', 'DEACTIVATED');
     return deactivated;
   }
 
