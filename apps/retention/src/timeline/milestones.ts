@@ -78,13 +78,18 @@ export class MilestoneProgress {
   /**
    * A partner's milestone was settled (done, or skipped when its case closed): the vendor's same
    * milestone, if its own part is done, may now be complete. Locked before it is read again, so
-   * two partners finishing at once cannot both miss the other.
+   * two partners finishing at once cannot both miss the other; a lock held elsewhere (the vendor's
+   * tick, an admin's change) is skipped rather than waited for, so no two cases ever wait on each
+   * other: the vendor's tick settles the milestone then.
    */
   async settleVendor(tx: Transaction, partnerCase: RetentionCaseEntity, kind: Milestone, now: Date): Promise<void> {
     if (partnerCase.vendorSourceCaseId === null) return;
     const vendorCase = await tx.manager.findOneBy(RetentionCaseEntity, { sourceCaseId: partnerCase.vendorSourceCaseId, status: In([...ACTIVE_CASE_STATUSES]) });
     if (!vendorCase) return;
-    const vendorMilestone = await tx.manager.findOne(MilestoneEntity, { where: { caseId: vendorCase.id, milestone: kind }, lock: { mode: 'pessimistic_write' } });
+    const vendorMilestone = await tx.manager.findOne(MilestoneEntity, {
+      where: { caseId: vendorCase.id, milestone: kind },
+      lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+    });
     if (vendorMilestone && vendorMilestone.ownCompletedAt !== null && !SETTLED.includes(vendorMilestone.status)) await this.settle(tx, vendorMilestone, now);
   }
 

@@ -300,13 +300,17 @@ export class TimelineService {
     return null;
   }
 
-  /** Requests the case's masking when it is due and nothing keeps it back (after the SSO shutdown's confirmation). */
+  /**
+   * Requests the case's masking when it is due and nothing keeps it back (after the SSO shutdown's
+   * confirmation). A masking milestone locked by the case's tick is left to it: the tick sees the
+   * confirmation once this commits and requests it then, so it goes out once.
+   */
   private async requestMaskingIfReady(tx: Transaction, caseId: string, now: Date): Promise<void> {
     const retentionCase = await tx.manager.findOneBy(RetentionCaseEntity, { id: caseId });
     if (!retentionCase || !OPEN_OR_QUEUED.includes(retentionCase.status)) return;
-    const milestones = await tx.manager.findBy(MilestoneEntity, { caseId });
-    const masking = milestones.find((row) => row.milestone === Milestone.PII_MASKED);
+    const masking = await tx.manager.findOne(MilestoneEntity, { where: { caseId, milestone: Milestone.PII_MASKED }, lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' } });
     if (!masking || masking.requestId !== null || SETTLED.includes(masking.status) || masking.dueAt === null || masking.dueAt > now) return;
+    const milestones = [...(await tx.manager.findBy(MilestoneEntity, { caseId })).filter((row) => row.milestone !== Milestone.PII_MASKED), masking];
     if (await this.maskingBlocker(tx.manager, retentionCase, milestones, now)) return;
     await this.masking.requestMasking(tx, masking, now);
     Object.assign(masking, { status: MilestoneStatus.PENDING, blockedReason: null });
