@@ -1,13 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { EventType } from '@offboarding/contracts';
-import { fromKafkaMessage, type ReceivedEvent } from '@offboarding/messaging';
+import type { ReceivedEvent } from '@offboarding/messaging';
 import { freePortBlock, waitFor } from '@offboarding/testing';
 import { readZip } from '../apps/retention/src/__tests__/zip-reader';
 import { startStack, type RunningStack } from '../tools/stack';
+import { type EventLog, readEvents } from './event-log';
 import { graphql, graphqlRequest, login, SEEDED_ADMIN } from './graphql-client';
 
 // The customer timeline (day 0 → 7 → 30 → 90 → 365 → purge) and the vendor timeline (export
@@ -50,9 +50,9 @@ const RETENTION_VIEW = `
 describe('retention timelines through the gateway', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-retention-e2e-'));
   const logs: string[] = [];
-  const retentionEvents: ReceivedEvent[] = [];
+  let retentionEvents: ReceivedEvent[] = [];
   let stack: RunningStack;
-  let consumer: Consumer;
+  let eventLog: EventLog;
 
   let token = '';
   let adminId = '';
@@ -94,20 +94,12 @@ describe('retention timelines through the gateway', () => {
     });
     token = await login(stack.graphqlUrl, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
     adminId = (await gql<{ me: { id: string } }>('{ me { id } }')).me.id;
-    const kafka = new Kafka({ clientId: 'retention-e2e', brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
-    consumer = kafka.consumer({ groupId: `retention-e2e-${randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'offboarding.retention.v1', fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        retentionEvents.push(fromKafkaMessage({ key: message.key, value: message.value, headers: message.headers }));
-        await Promise.resolve();
-      },
-    });
+    eventLog = await readEvents(stack.kafkaBrokers, ['offboarding.retention.v1'], 'retention-e2e');
+    retentionEvents = eventLog.events;
   }, STACK_START_MS);
 
   afterAll(async () => {
-    await consumer?.disconnect();
+    await eventLog?.stop();
     await stack?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (logs.length > 0) process.stderr.write(`stack warnings and errors:\n${logs.slice(-150).join('\n')}\n`);
@@ -183,7 +175,12 @@ describe('retention timelines through the gateway', () => {
     }
     const customerView = await view(customer);
     expect(customerView.retention).toMatchObject({ status: 'OPEN', onLegalHold: false });
-    expect(customerView.timeline!.milestones.find((m) => m.milestone === 'SSO_SHUTDOWN')).toMatchObject({ dueAt: null, dueRule: 'at archive', status: 'PENDING' });
+    // SSO shutdown at archive, with masking (at purge) at the latest: access always ends before masking.
+    expect(customerView.timeline!.milestones.find((m) => m.milestone === 'SSO_SHUTDOWN')).toMatchObject({
+      dueAt: customerView.retention!.purgeEligibleAt,
+      dueRule: 'at archive, with masking at the latest',
+      status: 'PENDING',
+    });
     expect(customerView.retention!.exportWindowClosesAt).toBe(customerView.retention!.purgeEligibleAt);
   }, 180_000);
 
@@ -194,7 +191,7 @@ describe('retention timelines through the gateway', () => {
     expect((await fetch(firstLink)).status).toBe(410);
 
     await gql(`mutation A($id: ID!) { archiveOrganization(id: $id) { status } }`, { id: customer });
-    await waitFor(async () => (await milestone(customer, 'SSO_SHUTDOWN')).dueAt !== null, { ...EVENTUALLY, description: 'SSO shutdown due at archive' });
+    await waitFor(async () => (await milestone(customer, 'SSO_SHUTDOWN')).dueRule === 'at archive', { ...EVENTUALLY, description: 'SSO shutdown due at archive' });
     await runJobs();
     await requestOf(customer, 'com.offboarding.retention.sso_shutdown_requested.v1');
     await waitFor(async () => (await milestone(customer, 'SSO_SHUTDOWN')).status === 'DONE', { ...EVENTUALLY, description: 'customer SSO shut down' });
@@ -247,9 +244,12 @@ describe('retention timelines through the gateway', () => {
     await requestOf(customer, 'com.offboarding.retention.pii_masking_requested.v1');
     await waitFor(async () => (await milestone(customer, 'PII_MASKED')).status === 'DONE', { ...EVENTUALLY, description: 'the customer masked' });
 
-    // The vendor: a hold keeps an approved purge back; after its release the releaser cannot approve.
-    await gql(`mutation H($org: ID!) { placeLegalHold(input: { organizationId: $org, reason: "court order 17/2026" }) { status } }`, { org: vendor });
+    // The vendor: a hold keeps an approved purge back, and no approval is taken while it lasts;
+    // after its release the releaser cannot approve.
     await gql(`mutation P($org: ID!) { approvePurge(organizationId: $org) { status } }`, { org: vendor });
+    await gql(`mutation H($org: ID!) { placeLegalHold(input: { organizationId: $org, reason: "court order 17/2026" }) { status } }`, { org: vendor });
+    const held = await graphqlRequest(stack.graphqlUrl, `mutation P($org: ID!) { approvePurge(organizationId: $org) { status } }`, { org: vendor }, token);
+    expect(held.errors?.[0]?.extensions).toMatchObject({ code: 'LEGAL_HOLD' });
     await gql(`mutation P($org: ID!) { approvePurge(organizationId: $org) { status approvedBy } }`, { org: customer }).then((data) =>
       expect(data).toEqual({ approvePurge: { status: 'APPROVED', approvedBy: adminId } }),
     );

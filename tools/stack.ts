@@ -166,6 +166,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     const serviceUrls = {} as Record<StackService, string>;
     const gatewayEnv: NodeJS.ProcessEnv = { ...env, GATEWAY_PORT: String(options.gatewayPort) };
+    // One public origin: every link a service hands out points at the gateway, which routes it back.
+    const publicBaseUrl = env.PUBLIC_BASE_URL || `http://localhost:${options.gatewayPort}`;
     SERVICES.forEach((service, index) => {
       serviceUrls[service] = `http://localhost:${options.firstServicePort + index}`;
       gatewayEnv[`${service.toUpperCase()}_URL`] = `${serviceUrls[service]}/graphql`;
@@ -179,6 +181,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           [`${service.toUpperCase()}_PORT`]: String(options.firstServicePort + index),
           // Every subgraph verifies access tokens against identity's public keys.
           IDENTITY_URL: `${serviceUrls.identity}/graphql`,
+          PUBLIC_BASE_URL: publicBaseUrl,
+          // Exports gather every service's collections; masking keys come from retention.
+          ...Object.fromEntries(SERVICES.map((name) => [`${name.toUpperCase()}_INTERNAL_URL`, env[`${name.toUpperCase()}_INTERNAL_URL`] || serviceUrls[name]])),
         },
         ready: () => httpOk(`${serviceUrls[service]}/health/ready`),
       });

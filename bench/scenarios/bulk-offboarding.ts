@@ -16,8 +16,9 @@ const PER_ORGANIZATION = 10;
 const CONCURRENCY = 4;
 const CANCELLED = 'com.offboarding.entitlements.entitlement_cancelled.v1';
 // Per organization: offboarding_started and entitlement_cancelled ×10 from entitlements, each
-// with its audit_recorded; license_cancelled and resources_deprovisioned per licence from provisioning.
-const ENTITLEMENTS_EVENTS = 2 + 2 * PER_ORGANIZATION;
+// with its audit_recorded, and offboarding_entitlements_cancelled; license_cancelled and
+// resources_deprovisioned per licence from provisioning.
+const ENTITLEMENTS_EVENTS = 3 + 2 * PER_ORGANIZATION;
 const PROVISIONING_EVENTS = 2 * PER_ORGANIZATION;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -363,6 +364,7 @@ async function openBaseline(context: BenchContext, n: number) {
               { type: 'entitlement_cancelled', organizationId, entitlementId: row.id, remaining: row.remaining },
               { type: 'audit_recorded', organizationId },
             ]),
+          { type: 'offboarding_entitlements_cancelled', organizationId },
         ]);
       });
       await sendAll(fromEntitlements, events);

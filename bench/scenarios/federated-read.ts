@@ -136,9 +136,9 @@ async function seed(url: string, token: string): Promise<{ seeded: Seeded; audit
   const seeded = { organizationId, entitlementIds, emails };
   // Retention records every event of the other services: organization_created, portal_access_enabled
   // and one audit_recorded for the creation; per grant the entitlement event, its audit entry and
-  // provisioning's resources event, plus the licence event for a PLG one.
+  // provisioning's resources event, plus the licence event for a PLG one; per user user_created.
   const plugins = ENTITLEMENTS.filter((entitlement) => entitlement.class === 'PLG').length;
-  const auditEntries = 3 + ENTITLEMENTS.length * 3 + plugins;
+  const auditEntries = 3 + ENTITLEMENTS.length * 3 + plugins + USERS;
   await waitFor(
     async () => {
       const view = await graphql<OrganizationView>(url, ORGANIZATION_VIEW, { id: organizationId }, token);

@@ -92,6 +92,9 @@ const ACCESS: Record<Service, Record<string, Rule>> = {
     refreshSession: 'public',
     logout: 'authenticated',
     createUser: 'admin',
+    issuePasswordSetupLink: 'admin',
+    // The token in the link is the credential.
+    setPasswordWithSetupLink: 'public',
     createSsoConnection: 'admin',
     disablePortalAccess: 'admin',
     enablePortalAccess: 'admin',

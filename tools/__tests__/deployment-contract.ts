@@ -40,7 +40,10 @@ export function requiredEnv(app: string, workload: 'server' | 'migration' = 'ser
   const database = ['NODE_ENV', `${app.toUpperCase()}_DATABASE_URL`];
   if (workload === 'migration') return database;
   const common = [...database, 'KAFKA_BROKERS', 'DB_MIGRATE_ON_START', 'INTERNAL_API_TOKEN', 'IDENTITY_URL'];
-  if (app === 'identity') return [...common, 'RETENTION_INTERNAL_URL', 'JWT_SIGNING_KEYS', 'ENCRYPTION_KEYS'];
+  // Identity hands out password-setup links, provisioning tracking links and environment-export
+  // downloads: all on the public origin (PUBLIC_BASE_URL), downloads signed.
+  if (app === 'identity') return [...common, 'RETENTION_INTERNAL_URL', 'JWT_SIGNING_KEYS', 'ENCRYPTION_KEYS', 'PUBLIC_BASE_URL'];
+  if (app === 'provisioning') return [...common, 'RETENTION_INTERNAL_URL', 'PUBLIC_BASE_URL', 'EXPORT_URL_SECRET'];
   if (app !== 'retention') return [...common, 'RETENTION_INTERNAL_URL'];
   // Retention gathers exports from the others, signs download links and stores archives.
   return [

@@ -3,6 +3,7 @@ import { EventHandlerRegistry, JobScheduler } from '@offboarding/platform';
 import { EntitlementsService } from './entitlements/entitlements.service';
 import { OffboardingService } from './offboarding/offboarding.service';
 import { DataLifecycleService } from './organizations/data-lifecycle.service';
+import { OrganizationsService } from './organizations/organizations.service';
 
 /** The scheduled jobs and consumed events of the entitlements service, in one place. */
 @Injectable()
@@ -13,6 +14,7 @@ export class LifecycleWiring implements OnModuleInit {
     private readonly entitlements: EntitlementsService,
     private readonly offboarding: OffboardingService,
     private readonly dataLifecycle: DataLifecycleService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   onModuleInit(): void {
@@ -37,5 +39,6 @@ export class LifecycleWiring implements OnModuleInit {
     this.registry.on('com.offboarding.retention.organization_purge_requested.v1', (event, manager) =>
       this.dataLifecycle.onPurgeRequested(manager, event.data),
     );
+    this.registry.on('com.offboarding.retention.offboarding_completed.v1', (event, manager) => this.organizations.onOffboardingCompleted(manager, event.data));
   }
 }

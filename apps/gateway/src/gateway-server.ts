@@ -1,8 +1,6 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ApolloGateway, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -35,6 +33,7 @@ import { subgraphFailure } from './subgraph-failure';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { CONSOLE_PATH, consoleRouter } from './console-static';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
+import { mountPublicRoutes } from './public-routes';
 
 export interface RunningGateway {
   readonly url: string;
@@ -204,27 +203,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   }
   await server.start();
 
-  // Data export downloads: the link is signed by retention and checked there; the gateway is
-  // the only public entry, so it forwards the request and streams the archive back.
-  const retentionBase = (config.subgraphUrls.retention ?? DEFAULT_SUBGRAPH_URLS.retention).replace(/\/graphql\/?$/, '');
-  app.get('/exports/:id/download', (req, res) => {
-    const target = new URL(req.originalUrl, retentionBase);
-    fetch(target, { headers: { [REQUEST_ID_HEADER]: requestIdFrom(req.headers[REQUEST_ID_HEADER]) }, signal: AbortSignal.timeout(600_000) })
-      .then(async (upstream) => {
-        res.status(upstream.status);
-        for (const name of ['content-type', 'content-length', 'content-disposition', 'cache-control']) {
-          const value = upstream.headers.get(name);
-          if (value) res.setHeader(name, value);
-        }
-        if (!upstream.body) return void res.end();
-        await pipeline(Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream<Uint8Array>), res);
-      })
-      .catch((error: unknown) => {
-        logger.warn({ err: error }, 'export download could not be forwarded');
-        if (!res.headersSent) res.status(502).json({ error: 'the export service is unavailable' });
-        else res.destroy();
-      });
-  });
+  // Every public URL the product hands out (downloads, tracking links, plugin updates) is on this
+  // origin; the owning service checks it and answers, the gateway passes the answer through.
+  mountPublicRoutes(app, (service) => (config.subgraphUrls[service] ?? DEFAULT_SUBGRAPH_URLS[service]).replace(/\/graphql\/?$/, ''), logger);
   app.use(CONSOLE_PATH, consoleRouter(config.consoleDir));
   app.get('/', (_req, res) => res.redirect(`${CONSOLE_PATH}/`));
   app.get('/metrics', (_req, res) => {

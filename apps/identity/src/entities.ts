@@ -1,4 +1,5 @@
 import { AuditLogEntity, PurgeRequestEntity } from '@offboarding/platform';
+import { PasswordSetupEntity } from './password-setup/password-setup.entity';
 import { PortalAccessEntity } from './portal-access/portal-access.entity';
 import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity';
 import { SsoConnectionEntity } from './sso/sso-connection.entity';
@@ -10,6 +11,7 @@ export const entities = [
   UserEntity,
   UserPiiEntity,
   CredentialEntity,
+  PasswordSetupEntity,
   SessionEntity,
   RefreshTokenEntity,
   SsoConnectionEntity,

@@ -7,6 +7,7 @@ import { SecretBox } from './keys/secret-box';
 import { SigningKeys } from './keys/signing-keys';
 import { IdentityWiring } from './lifecycle.wiring';
 import { AccountOffboardingService } from './offboarding/account-offboarding.service';
+import { PasswordSetupService } from './password-setup/password-setup.service';
 import { PortalAccessService } from './portal-access/portal-access.service';
 import { DataLifecycleService } from './privacy/data-lifecycle.service';
 import { AuthService } from './sessions/auth.service';
@@ -31,6 +32,7 @@ export class IdentityModule {
         AuditLog,
         PortalAccessService,
         UsersService,
+        PasswordSetupService,
         SessionsService,
         AuthService,
         SsoConnectionsService,

@@ -14,6 +14,7 @@ import { RetentionWiring } from './retention.wiring';
 import { loadRetentionConfig, RETENTION_CONFIG, type RetentionConfig } from './shared/retention-config';
 import { RetentionJournal } from './shared/retention-journal';
 import { OrganizationTimelineResolver, RetentionCaseResolver } from './timeline/timeline.resolver';
+import { MilestoneProgress } from './timeline/milestones';
 import { TimelineService } from './timeline/timeline.service';
 
 /** Timeline, exports, masking keys, purge queue and certificates. */
@@ -30,6 +31,7 @@ import { TimelineService } from './timeline/timeline.service';
     },
     { provide: ServiceCollectionsClient, useFactory: (config: RetentionConfig) => new ServiceCollectionsClient(config), inject: [RETENTION_CONFIG] },
     RetentionJournal,
+    MilestoneProgress,
     MaskingService,
     TimelineService,
     RetentionAdminService,

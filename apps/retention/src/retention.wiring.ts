@@ -58,6 +58,7 @@ export class RetentionWiring implements OnModuleInit {
     'com.offboarding.entitlements.entitlement_cancelled.v1': (tx, data) => this.timeline.onEntitlementCancelled(tx, data),
     'com.offboarding.entitlements.offboarding_started.v1': (tx, data) => this.timeline.onOffboardingStarted(tx, data),
     'com.offboarding.entitlements.offboarding_cancelled.v1': (tx, data) => this.timeline.onOffboardingCancelled(tx, data),
+    'com.offboarding.entitlements.offboarding_entitlements_cancelled.v1': (tx, data) => this.timeline.onOffboardingEntitlementsCancelled(tx, data),
     'com.offboarding.identity.sso_shutdown_completed.v1': (tx, data) => this.timeline.onSsoShutdownCompleted(tx, data),
     'com.offboarding.identity.portal_access_disabled.v1': (tx, data) => this.timeline.onPortalAccessDisabled(tx, data),
     'com.offboarding.entitlements.pii_masked.v1': (tx, data) => this.masking.onMasked(tx, 'entitlements', data),

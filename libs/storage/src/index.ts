@@ -4,3 +4,4 @@ export * from './local-directory-storage';
 export * from './sigv4';
 export * from './s3-object-storage';
 export * from './storage-from-env';
+export * from './signed-link';

@@ -61,7 +61,8 @@ export async function openHarness(options: { now: string; maskingKey?: Buffer; d
   const outbox = new Outbox('entitlements', () => clock.now());
   const unitOfWork = new UnitOfWork(db.dataSource, outbox);
   const auditLog = new AuditLog(clock);
-  const organizations = new OrganizationsService(db.dataSource, unitOfWork, auditLog, clock);
+  const logger = pino({ level: 'silent' });
+  const organizations = new OrganizationsService(db.dataSource, unitOfWork, auditLog, outbox, clock, logger);
   const policies = new CancellationPoliciesService(db.dataSource, unitOfWork, organizations, auditLog, clock);
   const entitlements = new EntitlementsService(db.dataSource, unitOfWork, organizations, policies, auditLog, clock);
   const offboarding = new OffboardingService(db.dataSource, unitOfWork, organizations, entitlements, policies, auditLog, clock);
@@ -73,7 +74,7 @@ export async function openHarness(options: { now: string; maskingKey?: Buffer; d
     new FixedMaskingKeys(options.maskingKey ?? Buffer.alloc(32, 7)),
     auditLog,
     clock,
-    pino({ level: 'silent' }),
+    logger,
   );
   return {
     db,

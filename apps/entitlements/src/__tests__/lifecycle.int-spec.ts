@@ -87,6 +87,7 @@ describe('entitlement and organization lifecycle', () => {
       await expect(h.entitlements.recordPaymentRecovered(entitlement.id, actor)).rejects.toMatchObject({ code: 'INVALID_TRANSITION', details: { currentStatus: 'ACTIVE' } });
       expect(await domainTypes(org.id)).toEqual([
         'com.offboarding.entitlements.organization_created.v1',
+        'com.offboarding.entitlements.contact_added.v1',
         'com.offboarding.entitlements.entitlement_granted.v1',
         'com.offboarding.entitlements.entitlement_suspended.v1',
         'com.offboarding.entitlements.entitlement_resumed.v1',

@@ -9,6 +9,8 @@ export const OffboardingCaseStatus = {
   CANCELLED: 'CANCELLED',
   /** Closed because the organization won an entitlement back. */
   WITHDRAWN: 'WITHDRAWN',
+  /** A partner's own offboarding, replaced by the one it follows with its vendor. */
+  SUPERSEDED: 'SUPERSEDED',
 } as const;
 export type OffboardingCaseStatus = (typeof OffboardingCaseStatus)[keyof typeof OffboardingCaseStatus];
 
@@ -22,6 +24,10 @@ export class OffboardingCaseEntity {
 
   @Column({ type: 'varchar', length: 24 })
   status!: OffboardingCaseStatus;
+
+  /** For a partner offboarded with its vendor: the vendor's case, whose day 0 and policy it follows. */
+  @Column({ name: 'vendor_case_id', type: 'uuid', nullable: true })
+  vendorCaseId!: string | null;
 
   @Column({ type: 'varchar', length: 32 })
   reason!: CancellationReason;

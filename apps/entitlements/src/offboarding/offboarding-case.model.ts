@@ -4,13 +4,28 @@ import '../graphql/enums';
 import { CancellationPolicySnapshotModel } from '../policies/cancellation-policy.model';
 import { OffboardingCaseStatus } from './offboarding-case.entity';
 
-registerEnumType(OffboardingCaseStatus, { name: 'OffboardingCaseStatus' });
+registerEnumType(OffboardingCaseStatus, {
+  name: 'OffboardingCaseStatus',
+  description: 'Where an offboarding case stands.',
+  valuesMap: {
+    SCHEDULED: { description: 'Day 0 is ahead: the entitlements are cancelled on it.' },
+    ENTITLEMENTS_CANCELLED: { description: 'Day 0 came: every entitlement was cancelled; the retention timeline runs.' },
+    CANCELLED: { description: 'Called off before day 0 (for a partner: with its vendor).' },
+    WITHDRAWN: { description: 'Closed because the organization won an entitlement back.' },
+    SUPERSEDED: { description: "A partner's own offboarding, replaced by the one it follows with its vendor." },
+  },
+});
 
 @ObjectType('OffboardingCase', { description: "An organization's offboarding, from its start to day 0 and beyond." })
 export class OffboardingCaseModel {
   @Field(() => ID) id!: string;
   @Field(() => ID) organizationId!: string;
   @Field(() => OffboardingCaseStatus) status!: OffboardingCaseStatus;
+  @Field(() => ID, {
+    nullable: true,
+    description: "For a partner offboarded with its vendor: the vendor's case, whose day 0 and timeline it follows. Null otherwise.",
+  })
+  vendorCaseId!: string | null;
   @Field(() => CancellationReason) reason!: CancellationReason;
   @Field({ description: 'Last day of contract (UTC), YYYY-MM-DD.' }) dayZero!: string;
   @Field({ description: 'The account manager handling the case.' }) pointOfContact!: string;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import type { CancellationReason } from '@offboarding/contracts';
+import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import { type CancellationPolicySnapshot, type CancellationReason, OrganizationStatus, OrganizationType } from '@offboarding/contracts';
 import { type Transaction, UnitOfWork } from '@offboarding/messaging';
-import { Clock, DomainError, ErrorCode, InvalidInputError, InvalidTransitionError, dayOf } from '@offboarding/platform';
+import { Clock, DomainError, ErrorCode, InvalidInputError, dayOf } from '@offboarding/platform';
 import { AuditLog } from '../audit/audit-log';
 import { EntitlementsService } from '../entitlements/entitlements.service';
 import { OrganizationEntity } from '../organizations/organization.entity';
@@ -60,7 +60,8 @@ export class OffboardingService {
       const organization = await this.organizations.lockById(command.organizationId, tx.manager);
       const open = await tx.manager.findOneBy(OffboardingCaseEntity, { organizationId: organization.id, status: In(OPEN_CASE) });
       if (open) {
-        throw new DomainError(ErrorCode.CONFLICT, `organization ${organization.id} is already being offboarded (case ${open.id}, day 0 ${open.dayZero})`, {
+        const withVendor = open.vendorCaseId !== null ? ` with its vendor ${organization.vendorId}` : '';
+        throw new DomainError(ErrorCode.CONFLICT, `organization ${organization.id} is already being offboarded${withVendor} (case ${open.id}, day 0 ${open.dayZero})`, {
           organizationId: organization.id,
           caseId: open.id,
         });
@@ -70,23 +71,9 @@ export class OffboardingService {
       const now = this.clock.now();
       const effective = await this.policies.effective(organization.id, tx.manager);
       const { scope: _scope, organizationId: _organizationId, ...policy } = effective;
-      const offboardingCase: OffboardingCaseEntity = {
-        id: randomUUID(),
-        organizationId: organization.id,
-        status: OffboardingCaseStatus.SCHEDULED,
-        reason: command.reason,
-        dayZero: command.dayZero,
-        pointOfContact,
-        notes,
-        policySnapshot: policy,
-        startedAt: now,
-        startedBy: command.actor,
-        entitlementsCancelledAt: null,
-        closedAt: null,
-        closedBy: null,
-        createdAt: now,
-        updatedAt: now,
-      };
+      // A vendor's offboarding is its partners' offboarding: every partner not purged goes with it.
+      const partners = organization.type === OrganizationType.VENDOR ? await this.lockPartners(tx.manager, organization.id) : [];
+      const offboardingCase = this.newCase(organization.id, command, pointOfContact, notes, policy, null, now);
       await tx.manager.insert(OffboardingCaseEntity, offboardingCase);
       await tx.manager.update(OrganizationEntity, { id: organization.id }, { status, updatedAt: now });
       await tx.publish('com.offboarding.entitlements.offboarding_started.v1', organization.id, {
@@ -99,6 +86,8 @@ export class OffboardingService {
         policy,
         startedAt: now.toISOString(),
         startedBy: command.actor,
+        partnerOrganizationIds: partners.map((partner) => partner.id),
+        vendorCaseId: null,
       });
       await this.auditLog.record(tx, {
         organizationId: organization.id,
@@ -110,12 +99,116 @@ export class OffboardingService {
         beforeStatus: before,
         afterStatus: status,
       });
-      if (command.dayZero <= dayOf(now)) await this.cancelEntitlementsOf(tx, offboardingCase, command.actor, effective);
+      const partnerCases: OffboardingCaseEntity[] = [];
+      for (const partner of partners) partnerCases.push(await this.startWithVendor(tx, partner, offboardingCase, command, now));
+      if (command.dayZero <= dayOf(now)) {
+        await this.cancelEntitlementsOf(tx, offboardingCase, command.actor, effective);
+        for (const partnerCase of partnerCases) await this.cancelEntitlementsOf(tx, partnerCase, command.actor);
+      }
       return offboardingCase;
     });
   }
 
-  /** Calls off a case before day 0: nothing was cancelled yet, the organization is ACTIVE again. */
+  private newCase(
+    organizationId: string,
+    command: Pick<StartOffboardingCommand, 'reason' | 'dayZero' | 'actor'>,
+    pointOfContact: string,
+    notes: string | null,
+    policy: CancellationPolicySnapshot,
+    vendorCaseId: string | null,
+    now: Date,
+  ): OffboardingCaseEntity {
+    return {
+      id: randomUUID(),
+      organizationId,
+      status: OffboardingCaseStatus.SCHEDULED,
+      vendorCaseId,
+      reason: command.reason,
+      dayZero: command.dayZero,
+      pointOfContact,
+      notes,
+      policySnapshot: policy,
+      startedAt: now,
+      startedBy: command.actor,
+      entitlementsCancelledAt: null,
+      closedAt: null,
+      closedBy: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /** A vendor's partners, not purged, locked in id order after the vendor (the order every cascade takes). */
+  private lockPartners(manager: EntityManager, vendorId: string): Promise<OrganizationEntity[]> {
+    return manager.find(OrganizationEntity, {
+      where: { vendorId, status: Not(OrganizationStatus.PURGED) },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /**
+   * Opens the partner's case on the vendor's timeline (same day 0, reason and point of contact,
+   * the vendor's cancellation policy for the dates). A partner's own offboarding in progress is
+   * superseded; an archived partner stays archived and is still masked and purged with the vendor.
+   */
+  private async startWithVendor(
+    tx: Transaction,
+    partner: OrganizationEntity,
+    vendorCase: OffboardingCaseEntity,
+    command: StartOffboardingCommand,
+    now: Date,
+  ): Promise<OffboardingCaseEntity> {
+    const own = await tx.manager.findOne(OffboardingCaseEntity, { where: { organizationId: partner.id, status: In(OPEN_CASE) }, lock: { mode: 'pessimistic_write' } });
+    if (own) {
+      Object.assign(own, { status: OffboardingCaseStatus.SUPERSEDED, closedAt: now, closedBy: command.actor, updatedAt: now });
+      await tx.manager.save(OffboardingCaseEntity, own);
+      await this.auditLog.record(tx, {
+        organizationId: partner.id,
+        actor: command.actor,
+        action: 'offboarding_case.supersede',
+        subjectType: 'offboarding_case',
+        subjectId: own.id,
+        beforeStatus: OffboardingCaseStatus.SCHEDULED,
+        afterStatus: OffboardingCaseStatus.SUPERSEDED,
+      });
+    }
+    const before = partner.status;
+    const status = partner.status === OrganizationStatus.ACTIVE ? nextOrganizationStatus(partner.status, OrganizationAction.startOffboarding) : partner.status;
+    const partnerCase = this.newCase(partner.id, command, vendorCase.pointOfContact, vendorCase.notes, vendorCase.policySnapshot, vendorCase.id, now);
+    await tx.manager.insert(OffboardingCaseEntity, partnerCase);
+    if (status !== before) await tx.manager.update(OrganizationEntity, { id: partner.id }, { status, updatedAt: now });
+    await tx.publish('com.offboarding.entitlements.offboarding_started.v1', partner.id, {
+      organizationId: partner.id,
+      caseId: partnerCase.id,
+      organizationType: partner.type,
+      vendorId: partner.vendorId,
+      reason: command.reason,
+      dayZero: command.dayZero,
+      policy: vendorCase.policySnapshot,
+      startedAt: now.toISOString(),
+      startedBy: command.actor,
+      partnerOrganizationIds: [],
+      vendorCaseId: vendorCase.id,
+    });
+    await this.auditLog.record(tx, {
+      organizationId: partner.id,
+      actor: command.actor,
+      action: 'organization.start_offboarding_with_vendor',
+      reason: command.reason,
+      subjectType: 'organization',
+      subjectId: partner.id,
+      beforeStatus: before,
+      afterStatus: status,
+    });
+    return partnerCase;
+  }
+
+  /**
+   * Calls off a case before day 0: nothing was cancelled yet, the organization is ACTIVE again.
+   * A vendor's withdraws its partners' with it; a partner's own follows its vendor's and is
+   * refused on its own.
+   */
   async cancel(organizationId: string, actor: string): Promise<OffboardingCaseEntity> {
     return this.unitOfWork.run(async (tx) => {
       const organization = await this.organizations.lockById(organizationId, tx.manager);
@@ -126,30 +219,54 @@ export class OffboardingService {
       if (!offboardingCase) {
         throw new DomainError(ErrorCode.NOT_FOUND, `organization ${organization.id} has no open offboarding case`, { organizationId });
       }
-      if (offboardingCase.status !== OffboardingCaseStatus.SCHEDULED) {
-        throw new InvalidTransitionError('offboarding case', offboardingCase.status, 'cancel (day 0 has passed)');
+      if (offboardingCase.vendorCaseId !== null) {
+        throw new DomainError(
+          ErrorCode.INVALID_TRANSITION,
+          `organization ${organization.id} is offboarded with its vendor ${organization.vendorId}: cancel the vendor's offboarding to withdraw its partners' too`,
+          { entity: 'offboarding case', currentStatus: offboardingCase.status, action: 'cancel', vendorId: organization.vendorId, vendorCaseId: offboardingCase.vendorCaseId },
+        );
       }
-      const now = this.clock.now();
-      const status = nextOrganizationStatus(organization.status, OrganizationAction.cancelOffboarding);
-      Object.assign(offboardingCase, { status: OffboardingCaseStatus.CANCELLED, closedAt: now, closedBy: actor, updatedAt: now });
-      await tx.manager.save(OffboardingCaseEntity, offboardingCase);
-      await tx.manager.update(OrganizationEntity, { id: organization.id }, { status, updatedAt: now });
-      await tx.publish('com.offboarding.entitlements.offboarding_cancelled.v1', organization.id, {
-        organizationId: organization.id,
-        caseId: offboardingCase.id,
-        cancelledAt: now.toISOString(),
-        cancelledBy: actor,
-      });
-      await this.auditLog.record(tx, {
-        organizationId: organization.id,
-        actor,
-        action: 'organization.cancel_offboarding',
-        subjectType: 'organization',
-        subjectId: organization.id,
-        beforeStatus: organization.status,
-        afterStatus: status,
-      });
+      if (offboardingCase.status !== OffboardingCaseStatus.SCHEDULED) {
+        throw new DomainError(
+          ErrorCode.INVALID_TRANSITION,
+          `the offboarding of organization ${organization.id} can no longer be cancelled: day 0 (${offboardingCase.dayZero}) has come and its entitlements were cancelled`,
+          { entity: 'offboarding case', currentStatus: offboardingCase.status, action: 'cancel' },
+        );
+      }
+      const partners = organization.type === OrganizationType.VENDOR ? await this.lockPartners(tx.manager, organization.id) : [];
+      await this.withdraw(tx, organization, offboardingCase, actor, 'organization.cancel_offboarding');
+      for (const partner of partners) {
+        const partnerCase = await tx.manager.findOne(OffboardingCaseEntity, {
+          where: { organizationId: partner.id, vendorCaseId: offboardingCase.id, status: OffboardingCaseStatus.SCHEDULED },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (partnerCase) await this.withdraw(tx, partner, partnerCase, actor, 'organization.cancel_offboarding_with_vendor');
+      }
       return offboardingCase;
+    });
+  }
+
+  private async withdraw(tx: Transaction, organization: OrganizationEntity, offboardingCase: OffboardingCaseEntity, actor: string, action: string): Promise<void> {
+    const now = this.clock.now();
+    // An archived partner stays archived; an offboarding one is active again.
+    const status = organization.status === OrganizationStatus.OFFBOARDING ? nextOrganizationStatus(organization.status, OrganizationAction.cancelOffboarding) : organization.status;
+    Object.assign(offboardingCase, { status: OffboardingCaseStatus.CANCELLED, closedAt: now, closedBy: actor, updatedAt: now });
+    await tx.manager.save(OffboardingCaseEntity, offboardingCase);
+    if (status !== organization.status) await tx.manager.update(OrganizationEntity, { id: organization.id }, { status, updatedAt: now });
+    await tx.publish('com.offboarding.entitlements.offboarding_cancelled.v1', organization.id, {
+      organizationId: organization.id,
+      caseId: offboardingCase.id,
+      cancelledAt: now.toISOString(),
+      cancelledBy: actor,
+    });
+    await this.auditLog.record(tx, {
+      organizationId: organization.id,
+      actor,
+      action,
+      subjectType: 'organization',
+      subjectId: organization.id,
+      beforeStatus: organization.status,
+      afterStatus: status,
     });
   }
 
@@ -178,6 +295,10 @@ export class OffboardingService {
     }
   }
 
+  /**
+   * Day 0: every active or suspended entitlement is cancelled with the case's reason, and
+   * `offboarding_entitlements_cancelled` says so with the count (also when there was none).
+   */
   private async cancelEntitlementsOf(tx: Transaction, offboardingCase: OffboardingCaseEntity, actor: string, known?: EffectivePolicy): Promise<void> {
     const open = await this.entitlements.openEntitlements(offboardingCase.organizationId, tx.manager);
     // All of them locked: the policy is read once and what remains open is known.
@@ -193,13 +314,21 @@ export class OffboardingService {
     offboardingCase.entitlementsCancelledAt = now;
     offboardingCase.updatedAt = now;
     await tx.manager.save(OffboardingCaseEntity, offboardingCase);
+    await tx.publish('com.offboarding.entitlements.offboarding_entitlements_cancelled.v1', offboardingCase.organizationId, {
+      organizationId: offboardingCase.organizationId,
+      caseId: offboardingCase.id,
+      cancelledEntitlements: open.length,
+      cancelledAt: now.toISOString(),
+    });
   }
 
+  /** The open case when there is one (at most one), else the most recent. */
   async currentCase(organizationId: string): Promise<OffboardingCaseEntity | null> {
     if (!isUuid(organizationId)) return null;
-    return this.dataSource.getRepository(OffboardingCaseEntity).findOne({
-      where: { organizationId },
-      order: { createdAt: 'DESC', id: 'DESC' },
-    });
+    const repository = this.dataSource.getRepository(OffboardingCaseEntity);
+    return (
+      (await repository.findOneBy({ organizationId, status: In(OPEN_CASE) })) ??
+      (await repository.findOne({ where: { organizationId }, order: { createdAt: 'DESC', id: 'DESC' } }))
+    );
   }
 }

@@ -1,6 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { ExportRelated } from '@offboarding/platform';
 
-/** A person at an organization. Everything here but the ids is PII and is masked on request. */
+/**
+ * A person at an organization. Everything here but the ids is PII and is masked on request. A
+ * vendor's export holds its partners' contacts too (`partner_contacts`).
+ */
+@ExportRelated({ collection: 'partner_contacts', organizationColumn: 'vendor_id', via: { table: 'organizations', key: 'organization_id' } })
 @Entity({ name: 'organization_contacts' })
 export class ContactEntity {
   @PrimaryColumn('uuid')

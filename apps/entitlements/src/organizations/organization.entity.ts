@@ -1,6 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { OrganizationStatus, OrganizationType } from '@offboarding/contracts';
+import { ExportRelated } from '@offboarding/platform';
 
+/** A vendor's export lists its partners (SPEC §3.6): who they are, where they stand, their dates. */
+@ExportRelated({
+  collection: 'partners',
+  organizationColumn: 'vendor_id',
+  columns: ['id', 'name', 'type', 'status', 'created_at', 'cancelled_at', 'archived_at', 'pii_masked_at', 'purged_at'],
+})
 @Entity({ name: 'organizations' })
 export class OrganizationEntity {
   @PrimaryColumn('uuid')

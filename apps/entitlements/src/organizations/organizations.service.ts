@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { DEFAULT_CANCELLATION_POLICY, EntitlementStatus, OrganizationStatus, OrganizationType } from '@offboarding/contracts';
-import { type Transaction, UnitOfWork } from '@offboarding/messaging';
+import { DEFAULT_CANCELLATION_POLICY, EntitlementStatus, type EventPayload, OrganizationStatus, OrganizationType } from '@offboarding/contracts';
+import { joinTransaction, Outbox, type Transaction, UnitOfWork } from '@offboarding/messaging';
 import {
+  LOGGER,
   addDays,
   Clock,
   DomainError,
@@ -13,9 +15,11 @@ import {
   type ConnectionShape,
   keysetPage,
   type PageRequest,
+  withArticle,
 } from '@offboarding/platform';
 import { AuditLog } from '../audit/audit-log';
 import { EntitlementEntity } from '../entitlements/entitlement.entity';
+import { OffboardingCaseEntity, OffboardingCaseStatus } from '../offboarding/offboarding-case.entity';
 import { CancellationPolicyEntity } from '../policies/cancellation-policy.entity';
 import { isUuid } from '../validation';
 import { ContactEntity } from './contact.entity';
@@ -47,6 +51,10 @@ export interface OrganizationListFilter {
 const TAX_ID = /^[A-Za-z0-9][A-Za-z0-9.\- ]{0,62}[A-Za-z0-9]$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const MAX_CONTACTS = 50;
+const OPEN_CASE = [OffboardingCaseStatus.SCHEDULED, OffboardingCaseStatus.ENTITLEMENTS_CANCELLED];
+
+/** Actor of the archive that follows a vendor's completed offboarding. */
+export const COMPLETION_ACTOR = 'system:offboarding-completed';
 
 @Injectable()
 export class OrganizationsService {
@@ -54,7 +62,9 @@ export class OrganizationsService {
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
     private readonly auditLog: AuditLog,
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async create(command: CreateOrganizationCommand): Promise<OrganizationEntity> {
@@ -94,13 +104,13 @@ export class OrganizationsService {
         updatedAt: now,
       });
       await manager.insert(OrganizationEntity, organization);
-      for (const contact of validContacts) await this.insertContact(manager, organization.id, contact, now);
       await publish('com.offboarding.entitlements.organization_created.v1', organization.id, {
         organizationId: organization.id,
         type: organization.type,
         vendorId,
         createdAt: now.toISOString(),
       });
+      for (const contact of validContacts) await this.insertContact(tx, organization.id, contact, command.actor, now);
       await this.auditLog.record(tx, {
         organizationId: organization.id,
         actor: command.actor,
@@ -124,7 +134,7 @@ export class OrganizationsService {
           organizationId,
         });
       }
-      const row = await this.insertContact(tx.manager, organization.id, contact, this.clock.now());
+      const row = await this.insertContact(tx, organization.id, contact, actor, this.clock.now());
       await this.auditLog.record(tx, {
         organizationId: organization.id,
         actor,
@@ -146,32 +156,79 @@ export class OrganizationsService {
 
   /**
    * Archives an organization whose entitlements are all cancelled: hidden from default lists,
-   * no new quotes or orders, collaborators lose the portal (identity reacts to the event).
+   * no new quotes or orders, collaborators lose the portal (identity reacts to the event). A
+   * vendor being offboarded is archived with the partners offboarded with it.
    */
   async archive(id: string, actor: string): Promise<OrganizationEntity> {
-    return this.unitOfWork.run(async (tx) => {
-      const organization = await this.lockById(id, tx.manager);
+    return this.unitOfWork.run(async (tx) => this.archiveLocked(tx, await this.lockById(id, tx.manager), actor));
+  }
+
+  private async archiveLocked(tx: Transaction, organization: OrganizationEntity, actor: string): Promise<OrganizationEntity> {
+    const partners = await this.partnersOffboardedWith(tx.manager, organization);
+    for (const candidate of [organization, ...partners]) {
       const open = await tx.manager.find(EntitlementEntity, {
-        where: { organizationId: organization.id, status: In([EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED]) },
+        where: { organizationId: candidate.id, status: In([EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED]) },
         order: { createdAt: 'ASC' },
       });
       if (open.length > 0) {
         const list = open.map((entitlement) => `${entitlement.id} (${entitlement.class} ${entitlement.product}, ${entitlement.status})`);
-        throw new DomainError(
-          ErrorCode.INVALID_TRANSITION,
-          `organization ${organization.id} still has ${open.length} entitlement(s) not cancelled: ${list.join(', ')}`,
-          { organizationId: organization.id, openEntitlementIds: open.map((entitlement) => entitlement.id) },
-        );
-      }
-      const now = this.clock.now();
-      return this.changeStatus(tx, organization, OrganizationAction.archive, actor, { archivedAt: now }, async () => {
-        await tx.publish('com.offboarding.entitlements.organization_archived.v1', organization.id, {
-          organizationId: organization.id,
-          archivedAt: now.toISOString(),
-          archivedBy: actor,
+        const whose = candidate === organization ? `organization ${organization.id}` : `partner ${candidate.id} of vendor ${organization.id}`;
+        throw new DomainError(ErrorCode.INVALID_TRANSITION, `${whose} still has ${open.length} entitlement(s) not cancelled: ${list.join(', ')}`, {
+          organizationId: candidate.id,
+          openEntitlementIds: open.map((entitlement) => entitlement.id),
         });
+      }
+    }
+    const archived = await this.archiveOne(tx, organization, actor);
+    for (const partner of partners) await this.archiveOne(tx, partner, actor);
+    return archived;
+  }
+
+  private async archiveOne(tx: Transaction, organization: OrganizationEntity, actor: string): Promise<OrganizationEntity> {
+    const now = this.clock.now();
+    return this.changeStatus(tx, organization, OrganizationAction.archive, actor, { archivedAt: now }, async () => {
+      await tx.publish('com.offboarding.entitlements.organization_archived.v1', organization.id, {
+        organizationId: organization.id,
+        archivedAt: now.toISOString(),
+        archivedBy: actor,
       });
     });
+  }
+
+  /** The partners following a vendor's open offboarding that are not archived yet, locked in id order. */
+  private async partnersOffboardedWith(manager: EntityManager, organization: OrganizationEntity): Promise<OrganizationEntity[]> {
+    if (organization.type !== OrganizationType.VENDOR) return [];
+    const vendorCase = await manager.findOneBy(OffboardingCaseEntity, { organizationId: organization.id, status: In(OPEN_CASE) });
+    if (!vendorCase) return [];
+    const partnerCases = await manager.findBy(OffboardingCaseEntity, { vendorCaseId: vendorCase.id, status: In(OPEN_CASE) });
+    if (partnerCases.length === 0) return [];
+    return manager.find(OrganizationEntity, {
+      where: { id: In(partnerCases.map((partnerCase) => partnerCase.organizationId)), status: OrganizationStatus.OFFBOARDING },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /**
+   * A vendor's offboarding completed (every milestone up to the final confirmation, its partners'
+   * included): it is archived with its partners instead of staying OFFBOARDING for good. Runs in
+   * the inbox transaction; a vendor that cannot be archived (an entitlement granted since) stays
+   * as it is, and the warning says why.
+   */
+  async onOffboardingCompleted(manager: EntityManager, data: EventPayload<'com.offboarding.retention.offboarding_completed.v1'>): Promise<void> {
+    if (data.organizationType !== OrganizationType.VENDOR || !isUuid(data.organizationId)) return;
+    const organization = await manager.findOne(OrganizationEntity, { where: { id: data.organizationId }, lock: { mode: 'pessimistic_write' } });
+    if (!organization || organization.status !== OrganizationStatus.OFFBOARDING) return;
+    const tx = joinTransaction(manager, this.outbox);
+    try {
+      await manager.query('SAVEPOINT archive_on_completion');
+      await this.archiveLocked(tx, organization, COMPLETION_ACTOR);
+      await manager.query('RELEASE SAVEPOINT archive_on_completion');
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await manager.query('ROLLBACK TO SAVEPOINT archive_on_completion');
+      this.logger.warn({ organizationId: organization.id, reason: error.message }, 'offboarding completed but the vendor could not be archived');
+    }
   }
 
   /** Unarchives within the reactivation window of its most recent cancellation. */
@@ -254,7 +311,7 @@ export class OrganizationsService {
     }
   }
 
-  private async insertContact(manager: EntityManager, organizationId: string, contact: Required<ContactInput>, now: Date): Promise<ContactEntity> {
+  private async insertContact(tx: Transaction, organizationId: string, contact: Required<ContactInput>, actor: string, now: Date): Promise<ContactEntity> {
     const row: ContactEntity = {
       id: randomUUID(),
       organizationId,
@@ -267,7 +324,8 @@ export class OrganizationsService {
       createdAt: now,
       updatedAt: now,
     };
-    await manager.insert(ContactEntity, row);
+    await tx.manager.insert(ContactEntity, row);
+    await tx.publish('com.offboarding.entitlements.contact_added.v1', organizationId, { organizationId, contactId: row.id, addedBy: actor, addedAt: now.toISOString() });
     return row;
   }
 
@@ -310,18 +368,27 @@ export class OrganizationsService {
     return organization;
   }
 
+  /** The vendor a new partner belongs to, locked: a vendor being offboarded takes no new partners. */
   private async requireVendor(manager: EntityManager, vendorId: string): Promise<void> {
-    const vendor = await this.getById(vendorId, manager).catch((error: unknown) => {
+    const vendor = await this.lockById(vendorId, manager).catch((error: unknown) => {
       if (error instanceof NotFoundError) throw new InvalidInputError('vendorId', `organization ${vendorId} does not exist`);
       throw error;
     });
     if (vendor.type !== OrganizationType.VENDOR) {
-      throw new InvalidInputError('vendorId', `organization ${vendorId} is a ${vendor.type}, not a VENDOR`);
+      throw new InvalidInputError('vendorId', `organization ${vendorId} is ${withArticle(vendor.type)}, not a VENDOR`);
     }
     if (vendor.status === OrganizationStatus.ARCHIVED || vendor.status === OrganizationStatus.PURGED) {
       throw new DomainError(ErrorCode.ORGANIZATION_ARCHIVED, `vendor ${vendorId} is ${vendor.status}`, {
         organizationId: vendorId,
       });
+    }
+    const offboarding = await manager.findOneBy(OffboardingCaseEntity, { organizationId: vendorId, status: In(OPEN_CASE) });
+    if (vendor.status === OrganizationStatus.OFFBOARDING || offboarding) {
+      throw new DomainError(
+        ErrorCode.VENDOR_OFFBOARDING,
+        `vendor ${vendorId} is being offboarded${offboarding ? ` (day 0 ${offboarding.dayZero})` : ''}: it takes no new partners`,
+        { organizationId: vendorId, caseId: offboarding?.id ?? null, dayZero: offboarding?.dayZero ?? null },
+      );
     }
   }
 }

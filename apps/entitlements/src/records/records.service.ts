@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type ObjectLiteral } from 'typeorm';
-import { UnitOfWork } from '@offboarding/messaging';
-import { addDays, Clock, type ConnectionShape, DomainError, ErrorCode, InvalidInputError, keysetPage, type PageRequest } from '@offboarding/platform';
+import { type Transaction, UnitOfWork } from '@offboarding/messaging';
+import { addDays, Clock, type ConnectionShape, DomainError, ErrorCode, InvalidInputError, keysetPage, type PageRequest, withArticle } from '@offboarding/platform';
 import { AuditLog } from '../audit/audit-log';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { DocumentEntity, InvoiceEntity, InvoiceStatus, OrderEntity, OrderStatus, QuoteEntity, QuoteStatus } from './records.entities';
@@ -51,25 +51,50 @@ export class RecordsService {
 
   createOrder(input: CommercialInput, actor: string): Promise<OrderEntity> {
     const values = validCommercial(input);
-    return this.insert(OrderEntity, input.organizationId, actor, 'order', true, (now) => ({
-      ...values,
-      status: OrderStatus.OPEN,
-      createdAt: now,
-      updatedAt: now,
-    }));
+    return this.insert(
+      OrderEntity,
+      input.organizationId,
+      actor,
+      'order',
+      true,
+      (now) => ({ ...values, status: OrderStatus.OPEN, createdAt: now, updatedAt: now }),
+      (tx, row) =>
+        tx.publish('com.offboarding.entitlements.order_created.v1', row.organizationId, {
+          organizationId: row.organizationId,
+          orderId: row.id,
+          reference: row.reference,
+          amountMinor: row.amountMinor,
+          currency: row.currency,
+          status: row.status,
+          createdBy: actor,
+          createdAt: row.createdAt.toISOString(),
+        }),
+    );
   }
 
   createQuote(input: CommercialInput & { validForDays?: number | null }, actor: string): Promise<QuoteEntity> {
     const values = validCommercial(input);
     const validForDays = input.validForDays ?? 30;
     if (!Number.isInteger(validForDays) || validForDays < 1 || validForDays > 365) throw new InvalidInputError('validForDays', 'must be 1 to 365');
-    return this.insert(QuoteEntity, input.organizationId, actor, 'quote', true, (now) => ({
-      ...values,
-      status: QuoteStatus.OPEN,
-      validUntil: addDays(now, validForDays),
-      createdAt: now,
-      updatedAt: now,
-    }));
+    return this.insert(
+      QuoteEntity,
+      input.organizationId,
+      actor,
+      'quote',
+      true,
+      (now) => ({ ...values, status: QuoteStatus.OPEN, validUntil: addDays(now, validForDays), createdAt: now, updatedAt: now }),
+      (tx, row) =>
+        tx.publish('com.offboarding.entitlements.quote_created.v1', row.organizationId, {
+          organizationId: row.organizationId,
+          quoteId: row.id,
+          reference: row.reference,
+          amountMinor: row.amountMinor,
+          currency: row.currency,
+          validUntil: row.validUntil.toISOString(),
+          createdBy: actor,
+          createdAt: row.createdAt.toISOString(),
+        }),
+    );
   }
 
   createInvoice(input: InvoiceInput, actor: string): Promise<InvoiceEntity> {
@@ -77,17 +102,36 @@ export class RecordsService {
     if (!REFERENCE.test(number)) throw new InvalidInputError('number', 'must be 1 to 100 letters, digits or . _ - / #');
     validAmount(input.amountMinor, input.currency);
     if (!Number.isInteger(input.dueInDays) || input.dueInDays < 0 || input.dueInDays > 365) throw new InvalidInputError('dueInDays', 'must be 0 to 365');
-    return this.insert(InvoiceEntity, input.organizationId, actor, 'invoice', false, (now) => ({
-      number,
-      orderId: input.orderId ?? null,
-      amountMinor: input.amountMinor,
-      currency: input.currency,
-      status: InvoiceStatus.OPEN,
-      issuedAt: now,
-      dueAt: addDays(now, input.dueInDays),
-      createdAt: now,
-      updatedAt: now,
-    }));
+    return this.insert(
+      InvoiceEntity,
+      input.organizationId,
+      actor,
+      'invoice',
+      false,
+      (now) => ({
+        number,
+        orderId: input.orderId ?? null,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        status: InvoiceStatus.OPEN,
+        issuedAt: now,
+        dueAt: addDays(now, input.dueInDays),
+        createdAt: now,
+        updatedAt: now,
+      }),
+      (tx, row) =>
+        tx.publish('com.offboarding.entitlements.invoice_issued.v1', row.organizationId, {
+          organizationId: row.organizationId,
+          invoiceId: row.id,
+          number: row.number,
+          orderId: row.orderId,
+          amountMinor: row.amountMinor,
+          currency: row.currency,
+          dueAt: row.dueAt.toISOString(),
+          issuedBy: actor,
+          issuedAt: row.issuedAt.toISOString(),
+        }),
+    );
   }
 
   addDocument(input: DocumentInput, actor: string): Promise<DocumentEntity> {
@@ -97,16 +141,34 @@ export class RecordsService {
     if (!/^[\w.+-]+\/[\w.+-]+$/.test(input.contentType)) throw new InvalidInputError('contentType', 'must be a media type');
     const sizeBytes = Buffer.byteLength(input.content, 'utf8');
     if (sizeBytes > MAX_DOCUMENT_BYTES) throw new InvalidInputError('content', `must be at most ${MAX_DOCUMENT_BYTES} bytes`);
-    return this.insert(DocumentEntity, input.organizationId, actor, 'document', false, (now) => ({
-      title,
-      kind: input.kind,
-      contentType: input.contentType,
-      content: input.content,
-      sizeBytes,
-      sha256: createHash('sha256').update(input.content, 'utf8').digest('hex'),
-      createdAt: now,
-      updatedAt: now,
-    }));
+    return this.insert(
+      DocumentEntity,
+      input.organizationId,
+      actor,
+      'document',
+      false,
+      (now) => ({
+        title,
+        kind: input.kind,
+        contentType: input.contentType,
+        content: input.content,
+        sizeBytes,
+        sha256: createHash('sha256').update(input.content, 'utf8').digest('hex'),
+        createdAt: now,
+        updatedAt: now,
+      }),
+      (tx, row) =>
+        tx.publish('com.offboarding.entitlements.document_added.v1', row.organizationId, {
+          organizationId: row.organizationId,
+          documentId: row.id,
+          kind: row.kind,
+          contentType: row.contentType,
+          sizeBytes: row.sizeBytes,
+          sha256: row.sha256,
+          addedBy: actor,
+          addedAt: row.createdAt.toISOString(),
+        }),
+    );
   }
 
   list<T extends ObjectLiteral & { id: string; createdAt: Date }>(entity: Constructor<T>, organizationId: string, page: PageRequest): Promise<ConnectionShape<T>> {
@@ -121,6 +183,7 @@ export class RecordsService {
     kind: string,
     refusedWhenArchived: boolean,
     values: (now: Date) => Omit<T, 'id' | 'organizationId'>,
+    announce: (tx: Transaction, row: T) => Promise<unknown>,
   ): Promise<T> {
     return this.unitOfWork.run(async (tx) => {
       const organization = await this.organizations.lockById(organizationId, tx.manager);
@@ -128,6 +191,7 @@ export class RecordsService {
       else if (organization.status === 'PURGED') this.organizations.requireNotArchived(organization);
       const row = { id: randomUUID(), organizationId: organization.id, ...values(this.clock.now()) } as unknown as T;
       await this.insertUnique(tx.manager, entity, row, kind);
+      await announce(tx, row);
       await this.auditLog.record(tx, { organizationId: organization.id, actor, action: `${kind}.create`, subjectType: kind, subjectId: row.id });
       return row;
     });
@@ -138,7 +202,7 @@ export class RecordsService {
       await manager.insert(entity, row);
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
-        throw new DomainError(ErrorCode.CONFLICT, `this organization already has a ${kind} with that reference or number`, { kind });
+        throw new DomainError(ErrorCode.CONFLICT, `this organization already has ${withArticle(kind)} with that reference or number`, { kind });
       }
       throw error;
     }

@@ -1,4 +1,4 @@
-import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
@@ -303,8 +303,12 @@ describe('identity service', () => {
     expect(await events('com.offboarding.identity.sso_shutdown_completed.v1')).toContainEqual(
       expect.objectContaining({ organizationId: organizations.vendor, requestId, deactivatedUsers: 2, revokedSessions: 2, deletedConnections: 0 }),
     );
-    const users = await app.get(DataSource).query<{ status: string }[]>('SELECT status FROM identity.users WHERE organization_id = ANY($1)', [[organizations.vendor, organizations.partner]]);
+    const users = await app.get(DataSource).query<{ id: string; status: string }[]>('SELECT id, status FROM identity.users WHERE organization_id = ANY($1)', [[organizations.vendor, organizations.partner]]);
     expect(users.map((user) => user.status)).toEqual(['DEACTIVATED', 'DEACTIVATED']);
+    // Each account has its own event, keyed by its organization.
+    const deactivated = await events('com.offboarding.identity.user_deactivated.v1');
+    for (const user of users) expect(deactivated).toContainEqual(expect.objectContaining({ userId: user.id, reason: 'ACCOUNTS_DEACTIVATED' }));
+    expect(await events('com.offboarding.identity.user_created.v1')).toContainEqual(expect.objectContaining({ organizationId: organizations.partner, role: 'PARTNER_USER' }));
     expect(code(await login('paula@partner.example', 'paula-password-1'))).toBe('UNAUTHENTICATED');
     expect((await revokedFeed()).map((entry) => entry.sessionId)).toEqual(expect.arrayContaining([sessionOf(paula.accessToken), sessionOf(victor.accessToken)]));
     expect(await events('com.offboarding.identity.sessions_revoked.v1')).toContainEqual(
@@ -330,6 +334,71 @@ describe('identity service', () => {
     expect(code(await login('carol@customer.example', 'carol-password-1'))).toBe('FORBIDDEN');
   });
 
+  it('lets a returning user back in with a single-use, expiring password-setup link that is never stored or logged in clear', async () => {
+    const paulaId = (await app.get(DataSource).query<{ user_id: string }[]>("SELECT user_id FROM identity.user_pii WHERE email = 'paula@partner.example'"))[0].user_id;
+    const issue = (userId: string, purpose = 'WIN_BACK') =>
+      graphql<{ issuePasswordSetupLink: { setupId: string; userId: string; purpose: string; expiresAt: string } }>(
+        'mutation($input: IssuePasswordSetupLinkInput!) { issuePasswordSetupLink(input: $input) { setupId userId purpose expiresAt } }',
+        { input: { userId, purpose } },
+        admin.accessToken,
+      );
+    const setPassword = (token: string, password: string) =>
+      graphql<{ setPasswordWithSetupLink: boolean }>('mutation($t: String!, $p: String!) { setPasswordWithSetupLink(token: $t, password: $p) }', { t: token, p: password });
+    const linkOf = async (setupId: string) => {
+      const issued = (await events('com.offboarding.identity.password_setup_issued.v1')).find((event) => event.setupId === setupId)!;
+      const url = new URL(issued.setupUrl as string);
+      return { issued, url, token: new URLSearchParams(url.hash.slice(1)).get('token')! };
+    };
+
+    // The cascade deactivated her and deleted her password: no link for a deactivated account.
+    expect((await issue(paulaId)).errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TRANSITION' }, message: expect.stringMatching(/reactivate their organization/) });
+    expect((await issue(randomUUID())).errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    expect((await issue(admin.user.id)).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    // A second account with her address is refused, pointing at the way back.
+    const duplicate = await graphql('mutation($input: CreateUserInput!) { createUser(input: $input) { id } }', { input: { email: 'paula@partner.example', displayName: 'Paula', role: 'PARTNER_USER', organizationId: organizations.partner } }, admin.accessToken);
+    expect(duplicate.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT', userId: paulaId }, message: expect.stringMatching(/password-setup link/) });
+
+    // Win-back: the partner is unarchived, her account is active again, but she has no password.
+    await deliver(envelope('com.offboarding.entitlements.organization_unarchived.v1', organizations.partner, { organizationId: organizations.partner, unarchivedAt: new Date().toISOString(), unarchivedBy: 'system:test' }));
+    expect(await events('com.offboarding.identity.user_reactivated.v1')).toContainEqual(expect.objectContaining({ organizationId: organizations.partner, userId: paulaId }));
+    expect(code(await login('paula@partner.example', 'paula-password-1'))).toBe('UNAUTHENTICATED');
+
+    const first = await issue(paulaId);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.issuePasswordSetupLink).toMatchObject({ userId: paulaId, purpose: 'WIN_BACK' });
+    const replaced = await linkOf(first.data!.issuePasswordSetupLink.setupId);
+    const second = (await issue(paulaId)).data!.issuePasswordSetupLink;
+    const { issued, url, token } = await linkOf(second.setupId);
+    expect(url.origin + url.pathname).toBe('http://localhost:4000/set-password');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(issued).toMatchObject({ organizationId: organizations.partner, userId: paulaId, purpose: 'WIN_BACK', expiresAt: second.expiresAt });
+    expect(Date.parse(second.expiresAt) - Date.now()).toBeGreaterThan(71 * 3_600_000);
+
+    // Stored as a hash only; neither the audit log nor a log line holds the token.
+    const stored = await app.get(DataSource).query<Record<string, unknown>[]>('SELECT * FROM identity.password_setups WHERE user_id = $1', [paulaId]);
+    expect(stored.map((row) => row.token_hash)).toContain(createHash('sha256').update(token).digest('hex'));
+    const everywhere = JSON.stringify(stored) + JSON.stringify(await app.get(DataSource).query('SELECT * FROM identity.audit_log')) + logLines.join('');
+    expect(everywhere).not.toContain(token);
+    expect(everywhere).not.toContain(replaced.token);
+
+    expect((await setPassword(replaced.token, 'paula-password-2')).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'REPLACED' } });
+    expect((await setPassword(token, 'short')).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'password' } });
+    expect((await setPassword('not-a-token', 'paula-password-2')).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID' } });
+    expect((await setPassword(token, 'paula-password-2')).data?.setPasswordWithSetupLink).toBe(true);
+    expect((await login('paula@partner.example', 'paula-password-2')).errors).toBeUndefined();
+    expect((await setPassword(token, 'paula-password-3')).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'USED' } });
+    expect(await events('com.offboarding.identity.password_set.v1')).toContainEqual(expect.objectContaining({ userId: paulaId, setupId: second.setupId, purpose: 'WIN_BACK' }));
+    expect(logLines.join('')).not.toContain(token);
+
+    // A link that was not used in time no longer works.
+    const late = (await issue(paulaId, 'RESET')).data!.issuePasswordSetupLink;
+    const { token: lateToken } = await linkOf(late.setupId);
+    const clock = (await (await fetch(`${baseUrl}/internal/dev/clock`)).json()) as { offsetMs: number };
+    await fetch(`${baseUrl}/internal/dev/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: clock.offsetMs + 73 * 3_600_000 }) });
+    expect((await setPassword(lateToken, 'paula-password-4')).errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'EXPIRED' } });
+    expect((await login('paula@partner.example', 'paula-password-2')).errors).toBeUndefined();
+  });
+
   it('masks users for good, then purges an organization in batches and confirms the counts', async () => {
     await deliver(
       envelope('com.offboarding.retention.pii_masking_requested.v1', organizations.vendor, {
@@ -351,8 +420,32 @@ describe('identity service', () => {
       { o: organizations.vendor },
       admin.accessToken,
     );
-    // The partner user's data still exists; the vendor's masked user never comes back.
-    expect(reactivated.data?.reactivateAccounts.reactivatedUsers).toBe(1);
+    // The partner user (reactivated already) is untouched; the vendor's masked user never comes back.
+    expect(reactivated.data?.reactivateAccounts.reactivatedUsers).toBe(0);
+    const victorId = (await app.get(DataSource).query<{ id: string }[]>('SELECT id FROM identity.users WHERE organization_id = $1', [organizations.vendor]))[0].id;
+    const masked = await graphql('mutation($input: IssuePasswordSetupLinkInput!) { issuePasswordSetupLink(input: $input) { setupId } }', { input: { userId: victorId, purpose: 'WIN_BACK' } }, admin.accessToken);
+    expect(masked.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TRANSITION' }, message: expect.stringMatching(/masked/) });
+
+    // An account still active when its organization is masked is ended first: no active user
+    // ever carries a masked e-mail.
+    const paula = (await login('paula@partner.example', 'paula-password-2')).data!.login;
+    await deliver(
+      envelope('com.offboarding.retention.pii_masking_requested.v1', organizations.partner, {
+        organizationId: organizations.partner,
+        requestId: randomUUID(),
+        maskingKeyRef: 'ref-2',
+        requestedAt: new Date().toISOString(),
+      }),
+    );
+    const partnerUsers = await app.get(DataSource).query<{ status: string; email: string }[]>(
+      'SELECT u.status, p.email FROM identity.users u JOIN identity.user_pii p ON p.user_id = u.id WHERE u.organization_id = $1',
+      [organizations.partner],
+    );
+    expect(partnerUsers).toEqual([{ status: 'DEACTIVATED', email: expect.stringMatching(/^masked:/) }]);
+    expect(await events('com.offboarding.identity.user_deactivated.v1')).toContainEqual(expect.objectContaining({ userId: paula.user.id, reason: 'PII_MASKED' }));
+    expect((await revokedFeed()).map((entry) => entry.sessionId)).toContain(sessionOf(paula.accessToken));
+    const audit = await app.get(DataSource).query<{ action: string }[]>('SELECT action FROM identity.audit_log WHERE organization_id = $1', [organizations.partner]);
+    expect(audit.map((entry) => entry.action)).toContain('accounts.deactivate_for_masking');
 
     const requestId = randomUUID();
     await deliver(envelope('com.offboarding.retention.organization_purge_requested.v1', organizations.customer, { organizationId: organizations.customer, requestId, requestedAt: new Date().toISOString() }));

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, Role } from '@offboarding/platform';
+import { PasswordSetupPurpose } from '../password-setup/password-setup.entity';
 import { UserStatus } from '../users/user.entity';
 
 registerEnumType(Role, {
@@ -151,4 +152,43 @@ export class CreateSsoConnectionInput {
 
   @Field({ description: 'The connection string / client secret (32+ characters). Stored encrypted, never returned.' })
   secret!: string;
+}
+
+registerEnumType(PasswordSetupPurpose, {
+  name: 'PasswordSetupPurpose',
+  description: 'Why a password-setup link was issued (it decides nothing but the wording of the message that delivers it).',
+  valuesMap: {
+    INVITATION: { description: 'A new user sets their first password.' },
+    RESET: { description: 'Staff reset a user’s password; their current sessions end once the new one is set.' },
+    WIN_BACK: { description: 'A returning user of a reactivated organization sets a password again (theirs was deleted at offboarding).' },
+  },
+});
+
+@ObjectType('PasswordSetup', {
+  description: 'An issued password-setup link. The link itself is never returned: it reaches the user through the password_setup_issued event and the notification service.',
+})
+export class PasswordSetupModel {
+  @Field(() => ID, { description: 'The link, without its secret; password_set names it when used.' })
+  setupId!: string;
+
+  @Field(() => ID, { description: 'The user the link is for.' })
+  userId!: string;
+
+  @Field(() => ID, { description: "The user's organization." })
+  organizationId!: string;
+
+  @Field(() => PasswordSetupPurpose, { description: 'Why it was issued.' })
+  purpose!: PasswordSetupPurpose;
+
+  @Field({ description: 'The link works once, until then (PASSWORD_SETUP_TTL_HOURS, default 72 hours). A newer link replaces it.' })
+  expiresAt!: Date;
+}
+
+@InputType()
+export class IssuePasswordSetupLinkInput {
+  @Field(() => ID, { description: 'An active, unmasked user of an organization (staff accounts are not set up this way).' })
+  userId!: string;
+
+  @Field(() => PasswordSetupPurpose, { defaultValue: PasswordSetupPurpose.RESET, description: 'Why; RESET when left out.' })
+  purpose!: PasswordSetupPurpose;
 }

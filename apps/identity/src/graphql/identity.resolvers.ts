@@ -20,12 +20,15 @@ import { AuthService } from '../sessions/auth.service';
 import type { IssuedTokens } from '../sessions/sessions.service';
 import type { SsoConnectionEntity } from '../sso/sso-connection.entity';
 import { SsoConnectionsService } from '../sso/sso-connections.service';
+import { type IssuedPasswordSetup, PasswordSetupService } from '../password-setup/password-setup.service';
 import { type UserView, UsersService } from '../users/users.service';
 import {
   AuthPayloadModel,
   CreateSsoConnectionInput,
   CreateUserInput,
   IdentityActionResultModel,
+  IssuePasswordSetupLinkInput,
+  PasswordSetupModel,
   SsoConnectionModel,
   UserConnection,
   UserModel,
@@ -120,7 +123,32 @@ export class AuthResolver {
 
 @Resolver(() => UserModel)
 export class UsersResolver {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwordSetups: PasswordSetupService,
+  ) {}
+
+  @Mutation(() => PasswordSetupModel, {
+    description:
+      'Issues a single-use, expiring password-setup link for a user: an invitation, a reset, or the way back after a win-back. The link goes to the user through the password_setup_issued event (for the notification service); it is never returned here, logged or stored in clear. A newer link replaces an unused older one.',
+  })
+  @AdminOnly()
+  issuePasswordSetupLink(@Args('input') input: IssuePasswordSetupLinkInput, @CurrentCaller() caller: Caller): Promise<IssuedPasswordSetup> {
+    return this.passwordSetups.issue({ userId: input.userId, purpose: input.purpose, actor: caller.actorId });
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "Sets the user's password with the token of a password-setup link (the `token` in the link's #fragment). Works once, before the link expires; the user then signs in with login. Refused with BAD_USER_INPUT (extensions.reason INVALID, USED, REPLACED or EXPIRED) otherwise.",
+  })
+  @Public()
+  async setPasswordWithSetupLink(
+    @Args('token', { description: 'The token from the link.' }) token: string,
+    @Args('password', { description: 'At least 12 characters.' }) password: string,
+  ): Promise<boolean> {
+    await this.passwordSetups.setPassword(token, password);
+    return true;
+  }
 
   @Mutation(() => UserModel, { description: 'Creates a staff admin, an organization collaborator or a partner user.' })
   @AdminOnly()

@@ -10,6 +10,10 @@ export interface IdentityConfig {
   /** The seeded staff admin's password, outside production only. */
   adminPassword: string;
   adminPasswordGiven: boolean;
+  /** The public origin (the gateway's): password-setup links point at `<publicBaseUrl>/set-password`. */
+  publicBaseUrl: string;
+  /** How long a password-setup link works. */
+  passwordSetupTtlHours: number;
 }
 
 export const SEEDED_ADMIN_EMAIL = 'admin@offboarding.local';
@@ -20,6 +24,8 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(365 * 86_400).default(30 * 86_400),
   DATA_DIR: z.string().min(1).default('.data'),
   ADMIN_PASSWORD: z.string().min(1).optional(),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4000'),
+  PASSWORD_SETUP_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
 });
 
 /** Read once at start-up; a bad value stops the service with a message naming the variable. */
@@ -37,5 +43,7 @@ export function loadIdentityConfig(env: NodeJS.ProcessEnv = process.env): Identi
     dataDir: values.DATA_DIR,
     adminPassword: values.ADMIN_PASSWORD ?? 'admin',
     adminPasswordGiven: values.ADMIN_PASSWORD !== undefined,
+    publicBaseUrl: values.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    passwordSetupTtlHours: values.PASSWORD_SETUP_TTL_HOURS,
   };
 }

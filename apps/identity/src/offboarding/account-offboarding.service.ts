@@ -11,6 +11,9 @@ import { SessionsService } from '../sessions/sessions.service';
 import { SsoConnectionEntity } from '../sso/sso-connection.entity';
 import { CredentialEntity, KnownOrganizationEntity, UserEntity, UserStatus } from '../users/user.entity';
 
+/** Actor of the deactivations masking makes (accounts the SSO shutdown did not reach). */
+const MASKING_DEACTIVATION_ACTOR = 'system:pii-masking';
+
 /** Counts of what an offboarding action changed. */
 export interface IdentityActionResult {
   organizationId: string;
@@ -69,13 +72,8 @@ export class AccountOffboardingService {
   async deactivateAccounts(tx: Transaction, organizationId: string, actor: string): Promise<IdentityActionResult> {
     const scope = await this.cascadeScope(tx.manager, organizationId);
     const now = this.clock.now();
-    const deactivated = await tx.manager.update(
-      UserEntity,
-      { organizationId: In(scope), status: UserStatus.ACTIVE },
-      { status: UserStatus.DEACTIVATED, deactivatedAt: now, updatedAt: now },
-    );
+    const deactivatedUsers = await this.changeUsers(tx, scope, UserStatus.ACTIVE, UserStatus.DEACTIVATED, now, 'ACCOUNTS_DEACTIVATED');
     const revokedSessions = await this.sessions.revoke(tx, { organizationIds: scope }, RevocationReason.ACCOUNT_DEACTIVATED);
-    const deactivatedUsers = deactivated.affected ?? 0;
     await tx.publish('com.offboarding.identity.accounts_deactivated.v1', organizationId, {
       organizationId,
       affectedOrganizationIds: scope,
@@ -90,12 +88,7 @@ export class AccountOffboardingService {
   async reactivateAccounts(tx: Transaction, organizationId: string, actor: string): Promise<IdentityActionResult> {
     const scope = await this.cascadeScope(tx.manager, organizationId);
     const now = this.clock.now();
-    const reactivated = await tx.manager.update(
-      UserEntity,
-      { organizationId: In(scope), status: UserStatus.DEACTIVATED, maskedAt: IsNull() },
-      { status: UserStatus.ACTIVE, deactivatedAt: null, updatedAt: now },
-    );
-    const reactivatedUsers = reactivated.affected ?? 0;
+    const reactivatedUsers = await this.changeUsers(tx, scope, UserStatus.DEACTIVATED, UserStatus.ACTIVE, now, null);
     await tx.publish('com.offboarding.identity.accounts_reactivated.v1', organizationId, {
       organizationId,
       affectedOrganizationIds: scope,
@@ -201,6 +194,58 @@ export class AccountOffboardingService {
     await tx.publish('com.offboarding.identity.portal_access_enabled.v1', organizationId, { organizationId, enabledAt: now.toISOString() });
     await this.audit(tx, organizationId, actor, 'portal_access.enable', 'ENABLED');
     return result(organizationId, [organizationId], { portalAccessEnabled: true });
+  }
+
+  /**
+   * Moves the users of the organizations from one status to the other (never a masked user back
+   * to ACTIVE) and publishes a user_deactivated / user_reactivated per user; returns how many.
+   */
+  private async changeUsers(
+    tx: Transaction,
+    organizationIds: string[],
+    from: UserStatus,
+    to: UserStatus,
+    now: Date,
+    reason: 'ACCOUNTS_DEACTIVATED' | 'PII_MASKED' | null,
+  ): Promise<number> {
+    const users = await tx.manager.find(UserEntity, {
+      select: { id: true, organizationId: true },
+      where: { organizationId: In(organizationIds), status: from, ...(to === UserStatus.ACTIVE ? { maskedAt: IsNull() } : {}) },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (users.length === 0) return 0;
+    await tx.manager.update(
+      UserEntity,
+      { id: In(users.map((user) => user.id)) },
+      to === UserStatus.ACTIVE ? { status: to, deactivatedAt: null, updatedAt: now } : { status: to, deactivatedAt: now, updatedAt: now },
+    );
+    for (const user of users) {
+      const organization = user.organizationId!;
+      if (to === UserStatus.ACTIVE) {
+        await tx.publish('com.offboarding.identity.user_reactivated.v1', organization, { organizationId: organization, userId: user.id, reactivatedAt: now.toISOString() });
+      } else {
+        await tx.publish('com.offboarding.identity.user_deactivated.v1', organization, {
+          organizationId: organization,
+          userId: user.id,
+          reason: reason ?? 'ACCOUNTS_DEACTIVATED',
+          deactivatedAt: now.toISOString(),
+        });
+      }
+    }
+    return users.length;
+  }
+
+  /**
+   * Masking ends every account still active (defence in depth: the timeline ends access first),
+   * so no active user ever carries a masked e-mail.
+   */
+  async deactivateForMasking(tx: Transaction, organizationId: string, now: Date): Promise<number> {
+    const deactivated = await this.changeUsers(tx, [organizationId], UserStatus.ACTIVE, UserStatus.DEACTIVATED, now, 'PII_MASKED');
+    if (deactivated === 0) return 0;
+    await this.sessions.revoke(tx, { organizationIds: [organizationId] }, RevocationReason.ACCOUNT_DEACTIVATED);
+    await this.audit(tx, organizationId, MASKING_DEACTIVATION_ACTOR, 'accounts.deactivate_for_masking', 'DEACTIVATED');
+    return deactivated;
   }
 
   private async audit(tx: Transaction, organizationId: string, actor: string, action: string, afterStatus: string): Promise<void> {

@@ -5,6 +5,7 @@ import type { EventPayload } from '@offboarding/contracts';
 import { joinTransaction, Outbox, UnitOfWork } from '@offboarding/messaging';
 import { Clock, LOGGER, MaskingKeys, maskPii, PurgeRequestEntity } from '@offboarding/platform';
 import { AuditLog } from '../audit/audit-log';
+import { AccountOffboardingService } from '../offboarding/account-offboarding.service';
 import { UserEntity, UserPiiEntity } from '../users/user.entity';
 
 /**
@@ -23,6 +24,7 @@ export const PURGED_TABLES: readonly { table: string; key: string; select: (s: s
     key: 'user_id',
     select: (s) => `SELECT c.user_id FROM ${s}.credentials c JOIN ${s}.users u ON u.id = c.user_id WHERE u.organization_id = $1`,
   },
+  { table: 'password_setups', key: 'id', select: (s) => `SELECT id FROM ${s}.password_setups WHERE organization_id = $1` },
   {
     table: 'user_pii',
     key: 'user_id',
@@ -45,24 +47,28 @@ export class DataLifecycleService {
     private readonly outbox: Outbox,
     private readonly maskingKeys: MaskingKeys,
     private readonly auditLog: AuditLog,
+    private readonly accounts: AccountOffboardingService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
    * Replaces the e-mail and name of every user of the organization with its keyed hash and marks
-   * them masked (they can never be reactivated), then confirms. Runs in the inbox transaction.
+   * them masked (they can never be reactivated), then confirms. Runs in the inbox transaction. A
+   * user still active is deactivated first, and open password-setup links die with the account.
    */
   async onMaskingRequested(manager: EntityManager, event: EventPayload<'com.offboarding.retention.pii_masking_requested.v1'>): Promise<void> {
     const key = await this.maskingKeys.resolve(event.maskingKeyRef);
     const now = this.clock.now();
+    const tx = joinTransaction(manager, this.outbox);
+    // A masked user is never active: whoever the timeline's SSO shutdown left active ends here.
+    await this.accounts.deactivateForMasking(tx, event.organizationId, now);
     const users = await manager.find(UserEntity, { where: { organizationId: event.organizationId, maskedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
     for (const user of users) {
       const pii = await manager.findOneBy(UserPiiEntity, { userId: user.id });
       if (pii) await manager.update(UserPiiEntity, { userId: user.id }, { email: maskPii(key, pii.email), displayName: maskPii(key, pii.displayName) });
       await manager.update(UserEntity, { id: user.id }, { maskedAt: now, updatedAt: now });
     }
-    const tx = joinTransaction(manager, this.outbox);
     await tx.publish('com.offboarding.identity.pii_masked.v1', event.organizationId, {
       organizationId: event.organizationId,
       requestId: event.requestId,

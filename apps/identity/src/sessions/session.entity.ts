@@ -6,6 +6,8 @@ export const RevocationReason = {
   ACCOUNT_DEACTIVATED: 'ACCOUNT_DEACTIVATED',
   PORTAL_ACCESS_DISABLED: 'PORTAL_ACCESS_DISABLED',
   REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
+  /** The user set a new password with a password-setup link: every older sign-in ends. */
+  PASSWORD_SET: 'PASSWORD_SET',
 } as const;
 export type RevocationReason = (typeof RevocationReason)[keyof typeof RevocationReason];
 

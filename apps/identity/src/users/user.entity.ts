@@ -1,10 +1,14 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Role } from '@offboarding/platform';
+import { ExportJoined, type Role } from '@offboarding/platform';
 
 export const UserStatus = { ACTIVE: 'ACTIVE', DEACTIVATED: 'DEACTIVATED' } as const;
 export type UserStatus = (typeof UserStatus)[keyof typeof UserStatus];
 
-/** A user account without personal data (that lives in user_pii, so it can be masked). */
+/**
+ * A user account without personal data (that lives in user_pii, so it can be masked). The
+ * organization's export lists its users with their e-mail and name (masked values once masked).
+ */
+@ExportJoined({ table: 'user_pii', key: 'user_id', columns: ['email', 'display_name'] })
 @Entity({ name: 'users' })
 export class UserEntity {
   @PrimaryColumn('uuid')

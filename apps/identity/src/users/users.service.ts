@@ -47,7 +47,7 @@ export class UsersService {
     if (input.role === Role.ADMIN && input.organizationId !== null) throw new InvalidInputError('organizationId', 'staff admins belong to no organization');
     if (input.role !== Role.ADMIN && input.organizationId === null) throw new InvalidInputError('organizationId', `a ${input.role} belongs to an organization`);
     const passwordHash = input.password === null ? null : await hashPassword(input.password);
-    return this.unitOfWork.run(async ({ manager }) => {
+    return this.unitOfWork.run(async ({ manager, publish }) => {
       if (input.organizationId !== null) {
         const organization = await manager.findOneBy(KnownOrganizationEntity, { organizationId: input.organizationId });
         if (!organization) throw new NotFoundError('organization', input.organizationId);
@@ -56,10 +56,25 @@ export class UsersService {
           throw new InvalidInputError('role', partner ? 'users of a partner organization are PARTNER_USER' : 'PARTNER_USER is for partner organizations only');
         }
       }
-      if (await manager.findOneBy(UserPiiEntity, { email })) {
-        throw new DomainError(ErrorCode.CONFLICT, 'a user with this e-mail address already exists', { field: 'email' });
+      const existing = await manager.findOneBy(UserPiiEntity, { email });
+      if (existing) {
+        // Staff may see who it is: a returning user is let back in with a link, not a second account.
+        throw new DomainError(
+          ErrorCode.CONFLICT,
+          `a user with this e-mail address already exists (user ${existing.userId}); to let them sign in again, issue them a password-setup link (issuePasswordSetupLink)`,
+          { field: 'email', userId: existing.userId },
+        );
       }
-      return this.insert(manager, { email, displayName, role: input.role, organizationId: input.organizationId, passwordHash });
+      const user = await this.insert(manager, { email, displayName, role: input.role, organizationId: input.organizationId, passwordHash });
+      if (user.organizationId !== null && user.role !== Role.ADMIN) {
+        await publish('com.offboarding.identity.user_created.v1', user.organizationId, {
+          organizationId: user.organizationId,
+          userId: user.id,
+          role: user.role,
+          createdAt: user.createdAt.toISOString(),
+        });
+      }
+      return user;
     });
   }
 

@@ -33,6 +33,13 @@ describe('what customers and admins do with the resources', () => {
     await kit.deliver(svc.cancelled());
     await expect(kit.serviceContracts.consumeCredits(balance.id, 1)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     expect((await kit.serviceContracts.creditBalances(organizationId))[0]).toMatchObject({ status: 'FROZEN', credits: 60 });
+    // Billing hears of each freeze with the credits left, not only a count.
+    const credits = (await kit.outbox(organizationId)).filter((e) => e.type.includes('credit_balance_')).map((e) => [e.type.split('.')[3], e.payload.reason ?? null, e.payload.credits]);
+    expect(credits).toEqual([
+      ['credit_balance_frozen', 'SUSPENDED', 70],
+      ['credit_balance_unfrozen', null, 70],
+      ['credit_balance_frozen', 'CANCELLED', 60],
+    ]);
   });
 
   it('completes or cancels each request in the review queue, once', async () => {
@@ -59,6 +66,10 @@ describe('what customers and admins do with the resources', () => {
     expect((await kit.serviceContracts.cancelServiceRequest(second.id, 'staff-1')).status).toBe('CANCELLED');
     await expect(kit.serviceContracts.completeServiceRequest(second.id, 'staff-1')).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     expect(await queued()).not.toEqual(expect.arrayContaining([first.id]));
+    expect((await kit.outbox(organizationId)).filter((e) => e.type.endsWith('service_request_reviewed.v1')).map((e) => e.payload)).toEqual([
+      expect.objectContaining({ serviceRequestId: first.id, serviceId: service.id, outcome: 'COMPLETED', reviewedBy: 'staff-1' }),
+      expect.objectContaining({ serviceRequestId: second.id, serviceId: service.id, outcome: 'CANCELLED', reviewedBy: 'staff-1' }),
+    ]);
     const audits = (await kit.outbox(organizationId)).filter((e) => e.type.endsWith('audit_recorded.v1')).map((e) => e.payload);
     expect(audits).toEqual([
       expect.objectContaining({ action: 'service_request.complete', beforeStatus: 'IN_REVIEW', afterStatus: 'COMPLETED', subjectId: first.id }),
@@ -92,15 +103,28 @@ describe('what customers and admins do with the resources', () => {
     await expect(kit.affiliates.campaignForCustomer(campaign.id, { actorId: randomUUID(), role: 'COLLABORATOR', organizationId: campaign.organizationId, sessionId: null })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(kit.affiliates.updateCampaign({ id: campaign.id, name: 'edited' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await kit.affiliates.resolveTrackingLink(link.code)).toEqual({ kind: 'gone' });
-    await expect(kit.affiliates.enableTrackingLink(link.id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    await expect(kit.affiliates.enableTrackingLink(link.id, 'staff-1')).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     await expect(kit.affiliates.createCampaign({ entitlementId: afl.entitlementId, name: 'Too late', targetUrl: 'https://acme.example/' })).rejects.toMatchObject({
       code: 'INVALID_TRANSITION',
     });
 
     await kit.deliver(afl.reactivated());
     await expect(kit.affiliates.campaignForCustomer(campaign.id, { actorId: randomUUID(), role: 'COLLABORATOR', organizationId: campaign.organizationId, sessionId: null })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect((await kit.affiliates.enableTrackingLink(link.id)).status).toBe('ACTIVE');
+    expect((await kit.affiliates.enableTrackingLink(link.id, 'staff-1')).status).toBe('ACTIVE');
     expect(await kit.affiliates.resolveTrackingLink(link.code)).toMatchObject({ kind: 'redirect' });
+    // Every shutdown and every return of a link, and the invalidation, each as its own event.
+    const events = (await kit.outbox(organizationId)).filter((e) => /campaign_invalidated|tracking_link_/.test(e.type));
+    const linkEvents = events.filter((e) => e.payload.trackingLinkId === link.id).map((e) => [e.type.split('.')[3], e.payload.reason ?? e.payload.enabledBy]);
+    expect(linkEvents).toEqual([
+      ['tracking_link_disabled', 'SUSPENDED'],
+      ['tracking_link_enabled', 'system:entitlement-resumed'],
+      ['tracking_link_disabled', 'CANCELLED'],
+      ['tracking_link_enabled', 'staff-1'],
+    ]);
+    expect(events.filter((e) => e.type.endsWith('campaign_invalidated.v1')).map((e) => e.payload)).toContainEqual(
+      expect.objectContaining({ campaignId: campaign.id, entitlementId: afl.entitlementId, reason: 'ENTITLEMENT_CANCELLED' }),
+    );
+    expect((await kit.outbox(organizationId)).map((e) => e.payload)).toContainEqual(expect.objectContaining({ action: 'tracking_link.enable', subjectId: link.id, actor: 'staff-1' }));
     expect((await kit.affiliates.partnerRelationships(organizationId)).map((r) => r.status)).toEqual(['ACTIVE']);
   });
 

@@ -99,6 +99,13 @@ describe('masking and purge requests', () => {
     expect(campaigns.find((c) => c.id === org.campaign.id)).toMatchObject({ contactEmail: maskPii(TEST_MASKING_KEY, 'robin@partner.example') });
     expect((await kit.affiliates.partnerRelationships(org.organizationId))[0].contactName).toBe(maskPii(TEST_MASKING_KEY, 'Sam Affiliate'));
     expect((await kit.environments.listForOrganization(bystander.organizationId))[0].contactName).toBe('Dana Ops');
+    // Campaigns and links invalidated with the masking (the AFL entitlement was never cancelled).
+    expect(campaigns.map((c) => c.status)).toEqual(campaigns.map(() => 'INVALIDATED'));
+    const links = await kit.affiliates.trackingLinksOf(org.campaign.id);
+    for (const link of links) expect(await kit.affiliates.resolveTrackingLink(link.code)).toEqual({ kind: 'gone' });
+    const invalidated = (await kit.outbox(org.organizationId)).filter((e) => e.type.endsWith('campaign_invalidated.v1')).map((e) => e.payload);
+    expect(invalidated).toContainEqual(expect.objectContaining({ campaignId: org.campaign.id, reason: 'PII_MASKED' }));
+    expect((await kit.affiliates.campaigns(bystander.organizationId)).map((c) => c.status)).not.toContain('INVALIDATED');
 
     // A second request (another event id) finds nothing left to mask.
     await kit.deliver(request());

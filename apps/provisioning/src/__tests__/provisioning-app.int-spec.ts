@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import type { EventType } from '@offboarding/contracts';
 import { type EventEnvelope, type EventHandler, recordInInbox } from '@offboarding/messaging';
 import { EventHandlerRegistry } from '@offboarding/platform';
+import { signLink } from '@offboarding/storage';
 import { TestIdentity } from '@offboarding/testing';
 import { entitlementEvents } from './provisioning-test-kit';
 
@@ -137,12 +138,14 @@ describe('provisioning service over HTTP', () => {
     const organizationId = randomUUID();
     const afl = entitlementEvents(organizationId, 'AFL', 'Partner Programme');
     await deliver(afl.granted());
-    const { data } = await graphql<{ _entities: { campaigns: { id: string; trackingLinks: { code: string }[] }[] }[] }>(
-      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { campaigns { id trackingLinks { code } } } } }',
+    const { data } = await graphql<{ _entities: { campaigns: { id: string; trackingLinks: { code: string; url: string }[] }[] }[] }>(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { campaigns { id trackingLinks { code url } } } } }',
       { r: [{ __typename: 'Organization', id: organizationId }] },
     );
     const campaign = data!._entities[0].campaigns[0];
     const code = campaign.trackingLinks[0].code;
+    // Handed out on the public origin (the gateway's), never on this service's own port.
+    expect(campaign.trackingLinks[0].url).toBe(`http://localhost:4000/t/${code}`);
     expect(await get(`/t/${code}`)).toMatchObject({ status: 302, location: 'https://www.example.com/' });
     await deliver(afl.cancelled());
     expect(await get(`/t/${code}`)).toMatchObject({ status: 410, body: { status: 'LINK_DISABLED' } });
@@ -192,11 +195,30 @@ describe('provisioning service over HTTP', () => {
     const frozen = await graphql('mutation($id: ID!) { consumeCredits(balanceId: $id, amount: 1) { credits } }', { id: organization.creditBalances[0].id });
     expect(frozen.errors?.[0]).toMatchObject({ extensions: { code: 'INVALID_TRANSITION' }, message: expect.stringMatching(/FROZEN/) });
 
-    const exported = await graphql<{ exportEnvironmentData: { sizeBytes: number; sha256: string } }>(
-      'mutation($id: ID!) { exportEnvironmentData(id: $id) { sizeBytes sha256 } }',
+    const exported = await graphql<{ exportEnvironmentData: { id: string; sizeBytes: number; sha256: string; downloadUrl: string; downloadUrlExpiresAt: string } }>(
+      'mutation($id: ID!) { exportEnvironmentData(id: $id) { id sizeBytes sha256 downloadUrl downloadUrlExpiresAt } }',
       { id: environmentId },
     );
-    expect(exported.data?.exportEnvironmentData.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const artifact = exported.data!.exportEnvironmentData;
+    expect(artifact.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // "Provide the export to the customer": a signed, expiring link on the public origin.
+    const link = new URL(artifact.downloadUrl);
+    expect(`${link.origin}${link.pathname}`).toBe(`http://localhost:4000/environment-exports/${artifact.id}/download`);
+    expect(Number(link.searchParams.get('expires')) * 1000).toBe(Date.parse(artifact.downloadUrlExpiresAt));
+    const download = await fetch(`${baseUrl}${link.pathname}${link.search}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain(`export-${artifact.id}.jsonl`);
+    const body = Buffer.from(await download.arrayBuffer());
+    expect(body.length).toBe(artifact.sizeBytes);
+    expect(createHash('sha256').update(body).digest('hex')).toBe(artifact.sha256);
+    const tampered = `${baseUrl}${link.pathname}?expires=${Number(link.searchParams.get('expires')) + 1}&signature=${link.searchParams.get('signature')}`;
+    expect((await fetch(tampered)).status).toBe(403);
+    // A data-export signature for the same id opens nothing here.
+    const expires = link.searchParams.get('expires')!;
+    const foreign = signLink('development-export-url-secret-not-for-production', artifact.id, Number(expires));
+    expect((await fetch(`${baseUrl}${link.pathname}?expires=${expires}&signature=${foreign}`)).status).toBe(403);
+    const stale = `${baseUrl}${link.pathname}?expires=1&signature=${signLink('development-environment-export-secret-not-for-production', `environment-export:${artifact.id}`, 1)}`;
+    expect((await fetch(stale)).status).toBe(410);
     const tornDown = await graphql<{ tearDownEnvironment: { status: string } }>('mutation($id: ID!) { tearDownEnvironment(id: $id) { status } }', {
       id: environmentId,
     });

@@ -13,7 +13,7 @@ describe('resource lifecycles', () => {
     let status: EnvironmentStatus = EnvironmentStatus.PROVISIONING;
     for (const action of ['activate', 'suspend', 'resume', 'deprovision', 'tearDown'] as const) status = nextEnvironmentStatus(status, action);
     expect(status).toBe('TORN_DOWN');
-    expect(() => nextEnvironmentStatus('TORN_DOWN', 'reactivate')).toThrow(/cannot reactivate a environment that is TORN_DOWN/);
+    expect(() => nextEnvironmentStatus('TORN_DOWN', 'reactivate')).toThrow(/cannot reactivate an environment that is TORN_DOWN/);
     expect(() => nextEnvironmentStatus('ACTIVE', 'tearDown')).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }) as Error);
     expect(canTransition(ENVIRONMENT_TRANSITIONS, 'DEPROVISIONED', 'reactivate')).toBe(true);
   });

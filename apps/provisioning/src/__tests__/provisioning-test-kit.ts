@@ -139,8 +139,8 @@ export async function openProvisioningKit(start = new Date('2026-01-01T09:00:00Z
   const licenses = new LicensesService(dataSource, outbox, unitOfWork, clock);
   const releases = new PluginReleasesService(dataSource, unitOfWork, clock);
   const environments = new EnvironmentsService(dataSource, outbox, unitOfWork, clock, storage, config);
-  const serviceContracts = new ServiceContractsService(dataSource, unitOfWork, clock);
-  const affiliates = new AffiliatesService(dataSource, unitOfWork, clock, knownEntitlements, config);
+  const serviceContracts = new ServiceContractsService(dataSource, unitOfWork, outbox, clock);
+  const affiliates = new AffiliatesService(dataSource, unitOfWork, outbox, clock, knownEntitlements, config);
   const education = new EducationService(dataSource, unitOfWork, clock, knownEntitlements, config);
   const fulfilments = new FulfilmentsService(dataSource, unitOfWork, clock);
   const lifecycle = new EntitlementLifecycleService(
@@ -155,7 +155,7 @@ export async function openProvisioningKit(start = new Date('2026-01-01T09:00:00Z
     education,
     fulfilments,
   );
-  const masking = new MaskingService(maskingKeys, outbox, clock);
+  const masking = new MaskingService(maskingKeys, outbox, affiliates, clock);
   const purge = new PurgeService(dataSource, unitOfWork, storage, clock, scheduler, logger);
   const teardownJob = new EnvironmentTeardownJob(scheduler, dataSource, unitOfWork, environments);
 

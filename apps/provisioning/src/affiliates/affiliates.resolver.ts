@@ -73,13 +73,24 @@ export class CampaignsResolver {
 
   @Mutation(() => TrackingLinkModel, { description: 'Re-enables a disabled link once its affiliate programme is active again.' })
   @AdminOnly()
-  enableTrackingLink(@Args('id', { type: () => ID }) id: string): Promise<TrackingLinkEntity> {
-    return this.affiliates.enableTrackingLink(id);
+  enableTrackingLink(@Args('id', { type: () => ID }) id: string, @CurrentCaller() caller: Caller): Promise<TrackingLinkEntity> {
+    return this.affiliates.enableTrackingLink(id, caller.actorId);
   }
 
   @Mutation(() => PartnerRelationshipModel, { description: 'Sets the partner contact of a programme membership.' })
   @AdminOnly()
   updatePartnerContact(@Args('input') input: UpdatePartnerContactInput): Promise<PartnerRelationshipEntity> {
     return this.affiliates.updatePartnerContact(input.id, input.contactName, input.contactEmail);
+  }
+}
+
+@Resolver(() => TrackingLinkModel)
+export class TrackingLinksResolver {
+  constructor(private readonly affiliates: AffiliatesService) {}
+
+  @ResolveField(() => String, { description: "The link to hand out: `<public origin>/t/<code>` (the gateway's origin, PUBLIC_BASE_URL)." })
+  @AnyRole()
+  url(@Parent() link: TrackingLinkEntity): string {
+    return this.affiliates.publicUrlOf(link);
   }
 }

@@ -2,13 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EntitlementClass } from '@offboarding/contracts';
-import { UnitOfWork } from '@offboarding/messaging';
+import { Outbox, UnitOfWork } from '@offboarding/messaging';
 import { assertOrganizationAccess, type Caller, Clock, InvalidTransitionError, NotFoundError } from '@offboarding/platform';
 import { PROVISIONING_CONFIG, type ProvisioningConfig } from '../config/provisioning-config';
 import { KnownEntitlementsService } from '../known-entitlements/known-entitlements.service';
 import type { ClassResources, DeprovisionContext, EntitlementRef, ResourceCounts } from '../shared/class-resources';
 import { assertCustomerAccess } from '../shared/customer-access';
-import { nextStatus, transitionAll } from '../shared/transitions';
+import { auditEntry } from '../shared/audit';
+import { nextStatus, transitionAll, transitionEach } from '../shared/transitions';
 import { httpUrl, isUuid, optionalEmail, optionalText, requiredText } from '../shared/validation';
 import {
   CAMPAIGN_TRANSITIONS,
@@ -36,6 +37,11 @@ export interface UpdateCampaignCommand {
   contactEmail?: string | null;
 }
 
+const LINK_COLUMNS = ['id', 'organization_id', 'campaign_id'] as const;
+type LinkRow = Record<(typeof LINK_COLUMNS)[number], string>;
+/** Actor of the links a resumed entitlement brings back. */
+const RESUMED_ACTOR = 'system:entitlement-resumed';
+
 export type TrackingLinkResolution = { kind: 'redirect'; url: string } | { kind: 'gone' } | { kind: 'unknown' };
 
 function newTrackingCode(): string {
@@ -50,6 +56,7 @@ export class AffiliatesService implements ClassResources {
   constructor(
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly knownEntitlements: KnownEntitlementsService,
     @Inject(PROVISIONING_CONFIG) private readonly config: ProvisioningConfig,
@@ -121,10 +128,19 @@ export class AffiliatesService implements ClassResources {
     const byEntitlement = { where: 'entitlement_id = :entitlementId', params: { entitlementId: entitlement.entitlementId } };
     return {
       campaigns: await transitionAll(manager, CampaignEntity, CAMPAIGN_TRANSITIONS, 'suspend', { ...byEntitlement, set: { updatedAt: now } }),
-      trackingLinks: await transitionAll(manager, TrackingLinkEntity, TRACKING_LINK_TRANSITIONS, 'suspend', {
-        ...byEntitlement,
-        set: { disabledReason: DisabledReason.SUSPENDED, disabledAt: now, updatedAt: now },
-      }),
+      trackingLinks: await this.linksDisabled(
+        manager,
+        await transitionEach(
+          manager,
+          TrackingLinkEntity,
+          TRACKING_LINK_TRANSITIONS,
+          'suspend',
+          { ...byEntitlement, set: { disabledReason: DisabledReason.SUSPENDED, disabledAt: now, updatedAt: now } },
+          LINK_COLUMNS,
+        ),
+        DisabledReason.SUSPENDED,
+        now,
+      ),
       partnerRelationships: await transitionAll(manager, PartnerRelationshipEntity, PARTNER_RELATIONSHIP_TRANSITIONS, 'suspend', {
         ...byEntitlement,
         set: { updatedAt: now },
@@ -136,11 +152,23 @@ export class AffiliatesService implements ClassResources {
     const byEntitlement = { where: 'entitlement_id = :entitlementId', params: { entitlementId: entitlement.entitlementId } };
     return {
       campaigns: await transitionAll(manager, CampaignEntity, CAMPAIGN_TRANSITIONS, 'resume', { ...byEntitlement, set: { updatedAt: now } }),
-      trackingLinks: await transitionAll(manager, TrackingLinkEntity, TRACKING_LINK_TRANSITIONS, 'resume', {
-        where: `${byEntitlement.where} AND disabled_reason = :reason`,
-        params: { ...byEntitlement.params, reason: DisabledReason.SUSPENDED },
-        set: { disabledReason: null, disabledAt: null, updatedAt: now },
-      }),
+      trackingLinks: await this.linksEnabled(
+        manager,
+        await transitionEach(
+          manager,
+          TrackingLinkEntity,
+          TRACKING_LINK_TRANSITIONS,
+          'resume',
+          {
+            where: `${byEntitlement.where} AND disabled_reason = :reason`,
+            params: { ...byEntitlement.params, reason: DisabledReason.SUSPENDED },
+            set: { disabledReason: null, disabledAt: null, updatedAt: now },
+          },
+          LINK_COLUMNS,
+        ),
+        RESUMED_ACTOR,
+        now,
+      ),
       partnerRelationships: await transitionAll(manager, PartnerRelationshipEntity, PARTNER_RELATIONSHIP_TRANSITIONS, 'resume', {
         ...byEntitlement,
         set: { updatedAt: now },
@@ -151,21 +179,87 @@ export class AffiliatesService implements ClassResources {
   /** Campaigns in progress are invalidated, every link disabled, the relationship ended. */
   async deprovision(manager: EntityManager, entitlement: EntitlementRef, { now }: DeprovisionContext): Promise<ResourceCounts> {
     const byEntitlement = { where: 'entitlement_id = :entitlementId', params: { entitlementId: entitlement.entitlementId } };
+    const { campaigns, trackingLinks } = await this.invalidate(manager, byEntitlement, 'ENTITLEMENT_CANCELLED', now);
     return {
-      campaigns: await transitionAll(manager, CampaignEntity, CAMPAIGN_TRANSITIONS, 'invalidate', {
-        ...byEntitlement,
-        set: { invalidatedAt: now, updatedAt: now },
-      }),
-      trackingLinks: await transitionAll(manager, TrackingLinkEntity, TRACKING_LINK_TRANSITIONS, 'cancel', {
-        where: `${byEntitlement.where} AND disabled_reason IS DISTINCT FROM :reason`,
-        params: { ...byEntitlement.params, reason: DisabledReason.CANCELLED },
-        set: { disabledReason: DisabledReason.CANCELLED, disabledAt: now, updatedAt: now },
-      }),
+      campaigns,
+      trackingLinks,
       partnerRelationships: await transitionAll(manager, PartnerRelationshipEntity, PARTNER_RELATIONSHIP_TRANSITIONS, 'end', {
         ...byEntitlement,
         set: { endedAt: now, updatedAt: now },
       }),
     };
+  }
+
+  /**
+   * The organization's masking milestone ("PII masked, campaigns and links invalidated"): whatever
+   * an entitlement's cancellation left (a policy that keeps resources, a campaign outside one)
+   * is invalidated now, so no campaign or link of the organization outlives it.
+   */
+  async invalidateForMasking(manager: EntityManager, organizationId: string, now: Date): Promise<ResourceCounts> {
+    return this.invalidate(manager, { where: 'organization_id = :organizationId', params: { organizationId } }, 'PII_MASKED', now);
+  }
+
+  /** Invalidates campaigns and shuts down their links, one event each. */
+  private async invalidate(
+    manager: EntityManager,
+    scope: { where: string; params: Record<string, unknown> },
+    reason: 'ENTITLEMENT_CANCELLED' | 'PII_MASKED',
+    now: Date,
+  ): Promise<{ campaigns: number; trackingLinks: number }> {
+    const campaigns = await transitionEach(manager, CampaignEntity, CAMPAIGN_TRANSITIONS, 'invalidate', { ...scope, set: { invalidatedAt: now, updatedAt: now } }, [
+      'id',
+      'organization_id',
+      'entitlement_id',
+    ] as const);
+    for (const campaign of campaigns) {
+      await this.outbox.add(manager, 'com.offboarding.provisioning.campaign_invalidated.v1', campaign.organization_id, {
+        organizationId: campaign.organization_id,
+        campaignId: campaign.id,
+        entitlementId: campaign.entitlement_id,
+        reason,
+        invalidatedAt: now.toISOString(),
+      });
+    }
+    const links = await transitionEach(
+      manager,
+      TrackingLinkEntity,
+      TRACKING_LINK_TRANSITIONS,
+      'cancel',
+      {
+        where: `${scope.where} AND disabled_reason IS DISTINCT FROM :cancelled`,
+        params: { ...scope.params, cancelled: DisabledReason.CANCELLED },
+        set: { disabledReason: DisabledReason.CANCELLED, disabledAt: now, updatedAt: now },
+      },
+      LINK_COLUMNS,
+    );
+    return { campaigns: campaigns.length, trackingLinks: await this.linksDisabled(manager, links, DisabledReason.CANCELLED, now) };
+  }
+
+  /** One tracking_link_disabled per link shut down; returns how many. */
+  private async linksDisabled(manager: EntityManager, links: LinkRow[], reason: DisabledReason, now: Date): Promise<number> {
+    for (const link of links) {
+      await this.outbox.add(manager, 'com.offboarding.provisioning.tracking_link_disabled.v1', link.organization_id, {
+        organizationId: link.organization_id,
+        trackingLinkId: link.id,
+        campaignId: link.campaign_id,
+        reason,
+        disabledAt: now.toISOString(),
+      });
+    }
+    return links.length;
+  }
+
+  private async linksEnabled(manager: EntityManager, links: LinkRow[], actor: string, now: Date): Promise<number> {
+    for (const link of links) {
+      await this.outbox.add(manager, 'com.offboarding.provisioning.tracking_link_enabled.v1', link.organization_id, {
+        organizationId: link.organization_id,
+        trackingLinkId: link.id,
+        campaignId: link.campaign_id,
+        enabledBy: actor,
+        enabledAt: now.toISOString(),
+      });
+    }
+    return links.length;
   }
 
   /** The relationship is renewed; invalidated campaigns stay so, their links may be re-enabled one by one. */
@@ -244,14 +338,23 @@ export class AffiliatesService implements ClassResources {
   }
 
   /** Re-enables a disabled link once its programme is active again (also under an invalidated campaign). */
-  async enableTrackingLink(linkId: string): Promise<TrackingLinkEntity> {
-    return this.unitOfWork.run(async ({ manager }) => {
+  async enableTrackingLink(linkId: string, actor: string): Promise<TrackingLinkEntity> {
+    return this.unitOfWork.run(async ({ manager, publish }) => {
       const link = isUuid(linkId) ? await manager.findOne(TrackingLinkEntity, { where: { id: linkId }, lock: { mode: 'pessimistic_write' } }) : null;
       if (!link) throw new NotFoundError('tracking link', linkId);
       await this.knownEntitlements.requireActive(manager, link.entitlementId, EntitlementClass.AFL);
+      const before = link.status;
       link.status = nextStatus('tracking link', TRACKING_LINK_TRANSITIONS, link.status, 'enable');
-      Object.assign(link, { disabledReason: null, disabledAt: null, updatedAt: this.clock.now() });
-      return manager.save(TrackingLinkEntity, link);
+      const now = this.clock.now();
+      Object.assign(link, { disabledReason: null, disabledAt: null, updatedAt: now });
+      const saved = await manager.save(TrackingLinkEntity, link);
+      await this.linksEnabled(manager, [{ id: link.id, organization_id: link.organizationId, campaign_id: link.campaignId }], actor, now);
+      await publish(
+        'com.offboarding.provisioning.audit_recorded.v1',
+        link.organizationId,
+        auditEntry({ organizationId: link.organizationId, actor, action: 'tracking_link.enable', subjectType: 'tracking_link', subjectId: link.id, beforeStatus: before, afterStatus: link.status }, now),
+      );
+      return saved;
     });
   }
 
@@ -267,6 +370,11 @@ export class AffiliatesService implements ClassResources {
       Object.assign(relationship, { contactName: name, contactEmail: email, updatedAt: this.clock.now() });
       return manager.save(PartnerRelationshipEntity, relationship);
     });
+  }
+
+  /** The link as handed out: on the public origin, which routes /t/<code> to this service. */
+  publicUrlOf(link: TrackingLinkEntity): string {
+    return `${this.config.publicBaseUrl}/t/${encodeURIComponent(link.code)}`;
   }
 
   /** What `GET /t/:code` answers: a redirect for an active link, gone for a disabled one. */

@@ -3,7 +3,14 @@ import { ConfigError } from '@offboarding/platform';
 
 export const PROVISIONING_CONFIG = Symbol('PROVISIONING_CONFIG');
 
+/** Outside production only: signed links still work on a developer's machine without setup. */
+const DEVELOPMENT_URL_SECRET = 'development-environment-export-secret-not-for-production';
+
 const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4000'),
+  EXPORT_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  EXPORT_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
   RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4004'),
   MASKING_KEY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   ENVIRONMENT_REGION: z.string().min(1).max(50).default('eu-central-1'),
@@ -16,6 +23,11 @@ const schema = z.object({
 });
 
 export interface ProvisioningConfig {
+  /** The public origin (the gateway's): tracking links, plugin downloads and environment-export downloads are on it. */
+  publicBaseUrl: string;
+  /** HMAC key of the environment-export download links. A secret: never logged. */
+  exportUrlSecret: string;
+  exportUrlTtlSeconds: number;
   /** Base URL of the retention service's internal API (masking keys). */
   retentionInternalUrl: string;
   maskingKeyTimeoutMs: number;
@@ -32,12 +44,14 @@ export interface ProvisioningConfig {
 /** Reads the provisioning-specific settings once at start-up; a bad value names its variable. */
 export function loadProvisioningConfig(env: NodeJS.ProcessEnv = process.env): ProvisioningConfig {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration for provisioning: ${problems.join('; ')}`);
-  }
+  const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
+  if (result.success && result.data.NODE_ENV === 'production' && !result.data.EXPORT_URL_SECRET) problems.push('EXPORT_URL_SECRET: required in production');
+  if (!result.success || problems.length > 0) throw new ConfigError(`invalid configuration for provisioning: ${problems.join('; ')}`);
   const values = result.data;
   return {
+    publicBaseUrl: values.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    exportUrlSecret: values.EXPORT_URL_SECRET ?? DEVELOPMENT_URL_SECRET,
+    exportUrlTtlSeconds: values.EXPORT_URL_TTL_SECONDS,
     retentionInternalUrl: values.RETENTION_INTERNAL_URL.replace(/\/+$/, ''),
     maskingKeyTimeoutMs: values.MASKING_KEY_TIMEOUT_MS,
     environmentRegion: values.ENVIRONMENT_REGION,

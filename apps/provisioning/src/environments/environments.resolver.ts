@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { AdminOnly, AnyRole, type Caller, CurrentCaller } from '@offboarding/platform';
 import { OrganizationReference } from '../organizations/organization.model';
-import type { EnvironmentExportEntity } from './environment-export.entity';
+import { EnvironmentExportEntity } from './environment-export.entity';
 import type { EnvironmentEntity } from './environment.entity';
 import { EnvironmentExportModel, EnvironmentModel, UpdateEnvironmentContactInput } from './environment.model';
 import { EnvironmentsService } from './environments.service';
@@ -57,5 +57,34 @@ export class EnvironmentsResolver {
   @AdminOnly()
   updateEnvironmentContact(@Args('input') input: UpdateEnvironmentContactInput): Promise<EnvironmentEntity> {
     return this.environments.updateContact(input.id, input.contactName, input.contactEmail);
+  }
+}
+
+@Resolver(() => EnvironmentExportModel)
+export class EnvironmentExportsResolver {
+  /** One link per artifact and query, so downloadUrl and downloadUrlExpiresAt always agree. */
+  private readonly links = new WeakMap<EnvironmentExportEntity, { url: string; expiresAt: Date }>();
+
+  constructor(private readonly environments: EnvironmentsService) {}
+
+  private linkOf(artifact: EnvironmentExportEntity): { url: string; expiresAt: Date } {
+    let link = this.links.get(artifact);
+    if (!link) this.links.set(artifact, (link = this.environments.downloadLinkOf(artifact)));
+    return link;
+  }
+
+  @ResolveField(() => String, {
+    description:
+      'A signed link to download the artifact, to give to the customer: on the public origin, valid EXPORT_URL_TTL_SECONDS (a day) from this query. A new query gives a fresh link.',
+  })
+  @AnyRole()
+  downloadUrl(@Parent() artifact: EnvironmentExportEntity): string {
+    return this.linkOf(artifact).url;
+  }
+
+  @ResolveField(() => Date, { description: 'When the downloadUrl of this query stops working.' })
+  @AnyRole()
+  downloadUrlExpiresAt(@Parent() artifact: EnvironmentExportEntity): Date {
+    return this.linkOf(artifact).expiresAt;
   }
 }

@@ -5,7 +5,7 @@ import { DataSource, In, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { EntitlementClass } from '@offboarding/contracts';
 import { Outbox, UnitOfWork } from '@offboarding/messaging';
 import { Clock, DomainError, ErrorCode, InvalidTransitionError, NotFoundError } from '@offboarding/platform';
-import { ObjectStorage } from '@offboarding/storage';
+import { checkSignedLink, ObjectStorage, signedLinkUrl, type SignedLinkCheck } from '@offboarding/storage';
 import { PROVISIONING_CONFIG, type ProvisioningConfig } from '../config/provisioning-config';
 import type { ClassResources, DeprovisionContext, EntitlementRef, ResourceCounts } from '../shared/class-resources';
 import { transitionAll } from '../shared/transitions';
@@ -286,6 +286,27 @@ export class EnvironmentsService implements ClassResources {
     return this.dataSource.getRepository(EnvironmentEntity).find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /**
+   * A signed, expiring link to download an export artifact ("provide the export to the customer"):
+   * `PUBLIC_BASE_URL/environment-exports/<id>/download?expires=…&signature=…`, valid
+   * EXPORT_URL_TTL_SECONDS from now. Signed over `environment-export:<id>`, so a data-export link
+   * never opens one of these.
+   */
+  downloadLinkOf(artifact: EnvironmentExportEntity): { url: string; expiresAt: Date } {
+    // Whole seconds: the link carries its expiry in seconds, and the API shows the same instant.
+    const expiresAt = new Date(Math.floor(this.clock.now().getTime() / 1000 + this.config.exportUrlTtlSeconds) * 1000);
+    const path = `/environment-exports/${encodeURIComponent(artifact.id)}/download`;
+    return { url: signedLinkUrl(this.config.publicBaseUrl, path, this.config.exportUrlSecret, linkResource(artifact.id), expiresAt), expiresAt };
+  }
+
+  checkDownloadLink(exportId: string, expires: string | undefined, signature: string | undefined): SignedLinkCheck {
+    return checkSignedLink(this.config.exportUrlSecret, linkResource(exportId), expires, signature, this.clock.now());
+  }
+
+  async findExport(exportId: string): Promise<EnvironmentExportEntity | null> {
+    return isUuid(exportId) ? this.dataSource.getRepository(EnvironmentExportEntity).findOneBy({ id: exportId }) : null;
+  }
+
   exportsOf(environmentId: string): Promise<EnvironmentExportEntity[]> {
     return this.dataSource.getRepository(EnvironmentExportEntity).find({ where: { environmentId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
@@ -298,3 +319,5 @@ export class EnvironmentsService implements ClassResources {
       .existsBy({ environmentId: environment.id, createdAt: MoreThanOrEqual(environment.exportRequiredSince) });
   }
 }
+
+const linkResource = (exportId: string): string => `environment-export:${exportId}`;

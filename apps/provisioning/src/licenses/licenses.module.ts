@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ProvisioningInfrastructureModule } from '../config/provisioning-infrastructure.module';
 import { PluginDistributionController } from './plugin-distribution.controller';
 import { PluginDistributionService } from './plugin-distribution.service';
 import { PluginReleasesService } from './plugin-releases.service';
@@ -6,6 +7,7 @@ import { LicensesResolver, OrganizationLicensesResolver } from './licenses.resol
 import { LicensesService } from './licenses.service';
 
 @Module({
+  imports: [ProvisioningInfrastructureModule],
   controllers: [PluginDistributionController],
   providers: [LicensesService, PluginReleasesService, PluginDistributionService, OrganizationLicensesResolver, LicensesResolver],
   exports: [LicensesService],

@@ -1,5 +1,6 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { PROVISIONING_CONFIG, type ProvisioningConfig } from '../config/provisioning-config';
 import { PluginDistributionService } from './plugin-distribution.service';
 
 /**
@@ -8,7 +9,10 @@ import { PluginDistributionService } from './plugin-distribution.service';
  */
 @Controller('plugin/v1')
 export class PluginDistributionController {
-  constructor(private readonly distribution: PluginDistributionService) {}
+  constructor(
+    private readonly distribution: PluginDistributionService,
+    @Inject(PROVISIONING_CONFIG) private readonly config: ProvisioningConfig,
+  ) {}
 
   @Get('update-check')
   async updateCheck(
@@ -36,6 +40,8 @@ export class PluginDistributionController {
           installedVersion: answer.installedVersion,
           latestVersion: answer.latestVersion,
           downloadPath: `/plugin/v1/download?licenseKey=${encodeURIComponent(licenseKey ?? '')}`,
+          // The same, absolute on the public origin (the gateway routes /plugin/v1/* here).
+          downloadUrl: `${this.config.publicBaseUrl}/plugin/v1/download?licenseKey=${encodeURIComponent(licenseKey ?? '')}`,
         });
         return;
       case 'no-update':

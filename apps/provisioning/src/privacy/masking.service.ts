@@ -4,6 +4,7 @@ import type { EventPayload } from '@offboarding/contracts';
 import { Outbox } from '@offboarding/messaging';
 import { Clock, maskNullable, MaskingKeys } from '@offboarding/platform';
 import { CampaignEntity, PartnerRelationshipEntity } from '../affiliates/affiliate.entities';
+import { AffiliatesService } from '../affiliates/affiliates.service';
 import { EnvironmentEntity } from '../environments/environment.entity';
 
 interface ContactRow {
@@ -26,12 +27,13 @@ export class MaskingService {
   constructor(
     private readonly keys: MaskingKeys,
     private readonly outbox: Outbox,
+    private readonly affiliates: AffiliatesService,
     private readonly clock: Clock,
   ) {}
 
   /**
-   * Replaces the organization's contact details with keyed one-way hashes and confirms with
-   * `pii_masked`. Already masked values stay as they are, so a repeated request masks nothing new.
+   * Replaces the organization's contact details with keyed one-way hashes, invalidates the
+   * campaigns and tracking links still live, and confirms with `pii_masked`. Already masked values stay as they are, so a repeated request masks nothing new.
    * The key is fetched inside the inbox transaction: a failure rolls everything back and the
    * consumer retries, then dead-letters the request for a replay.
    */
@@ -59,6 +61,9 @@ export class MaskingService {
       }
     }
     const now = this.clock.now();
+    // "PII masked, campaigns and links invalidated": nothing of the organization's affiliate
+    // programme outlives its masking, whatever a cancellation left behind.
+    await this.affiliates.invalidateForMasking(manager, event.organizationId, now);
     await this.outbox.add(manager, 'com.offboarding.provisioning.pii_masked.v1', event.organizationId, {
       organizationId: event.organizationId,
       requestId: event.requestId,

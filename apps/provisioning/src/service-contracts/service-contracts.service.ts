@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EntitlementClass } from '@offboarding/contracts';
-import { UnitOfWork } from '@offboarding/messaging';
+import { Outbox, UnitOfWork } from '@offboarding/messaging';
 import {
   Clock,
   type ConnectionShape,
@@ -15,7 +15,7 @@ import {
 } from '@offboarding/platform';
 import { auditEntry } from '../shared/audit';
 import type { ClassResources, DeprovisionContext, EntitlementRef, ResourceCounts } from '../shared/class-resources';
-import { nextStatus, transitionAll } from '../shared/transitions';
+import { nextStatus, transitionAll, transitionEach } from '../shared/transitions';
 import { isUuid, positiveAmount, requiredText } from '../shared/validation';
 import {
   CREDIT_BALANCE_TRANSITIONS,
@@ -28,6 +28,8 @@ import {
 } from './service-contract-status';
 import { ContractEntity, CreditBalanceEntity, CustomerServiceEntity, ServiceRequestEntity } from './service-contract.entities';
 
+const BALANCE_COLUMNS = ['id', 'organization_id', 'entitlement_id', 'credits'] as const;
+
 /** SVC: the service, its contract, the customer's service requests and the prepaid credit balance. */
 @Injectable()
 export class ServiceContractsService implements ClassResources {
@@ -36,6 +38,7 @@ export class ServiceContractsService implements ClassResources {
   constructor(
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
   ) {}
 
@@ -65,10 +68,7 @@ export class ServiceContractsService implements ClassResources {
     return {
       services: await transitionAll(manager, CustomerServiceEntity, SERVICE_TRANSITIONS, 'suspend', { ...byEntitlement, set: { updatedAt: now } }),
       contracts: await transitionAll(manager, ContractEntity, SERVICE_TRANSITIONS, 'suspend', { ...byEntitlement, set: { updatedAt: now } }),
-      creditBalances: await transitionAll(manager, CreditBalanceEntity, CREDIT_BALANCE_TRANSITIONS, 'freeze', {
-        ...byEntitlement,
-        set: { frozenAt: now, updatedAt: now },
-      }),
+      creditBalances: await this.freeze(manager, byEntitlement, 'SUSPENDED', now),
     };
   }
 
@@ -77,10 +77,7 @@ export class ServiceContractsService implements ClassResources {
     return {
       services: await transitionAll(manager, CustomerServiceEntity, SERVICE_TRANSITIONS, 'resume', { ...byEntitlement, set: { updatedAt: now } }),
       contracts: await transitionAll(manager, ContractEntity, SERVICE_TRANSITIONS, 'resume', { ...byEntitlement, set: { updatedAt: now } }),
-      creditBalances: await transitionAll(manager, CreditBalanceEntity, CREDIT_BALANCE_TRANSITIONS, 'unfreeze', {
-        ...byEntitlement,
-        set: { frozenAt: null, updatedAt: now },
-      }),
+      creditBalances: await this.unfreeze(manager, byEntitlement, now),
     };
   }
 
@@ -91,10 +88,7 @@ export class ServiceContractsService implements ClassResources {
       services: await transitionAll(manager, CustomerServiceEntity, SERVICE_TRANSITIONS, 'cancel', { ...byEntitlement, set: { cancelledAt: now, updatedAt: now } }),
       contracts: await transitionAll(manager, ContractEntity, SERVICE_TRANSITIONS, 'cancel', { ...byEntitlement, set: { cancelledAt: now, updatedAt: now } }),
       serviceRequests: await this.requestsOfEntitlement(manager, entitlement, 'sendToReview', { reviewSince: now, updatedAt: now }),
-      creditBalances: await transitionAll(manager, CreditBalanceEntity, CREDIT_BALANCE_TRANSITIONS, 'freeze', {
-        ...byEntitlement,
-        set: { frozenAt: now, updatedAt: now },
-      }),
+      creditBalances: await this.freeze(manager, byEntitlement, 'CANCELLED', now),
     };
   }
 
@@ -105,11 +99,38 @@ export class ServiceContractsService implements ClassResources {
       services: await transitionAll(manager, CustomerServiceEntity, SERVICE_TRANSITIONS, 'reactivate', { ...byEntitlement, set: { cancelledAt: null, updatedAt: now } }),
       contracts: await transitionAll(manager, ContractEntity, SERVICE_TRANSITIONS, 'reactivate', { ...byEntitlement, set: { cancelledAt: null, updatedAt: now } }),
       serviceRequests: await this.requestsOfEntitlement(manager, entitlement, 'reopen', { reviewSince: null, updatedAt: now }),
-      creditBalances: await transitionAll(manager, CreditBalanceEntity, CREDIT_BALANCE_TRANSITIONS, 'unfreeze', {
-        ...byEntitlement,
-        set: { frozenAt: null, updatedAt: now },
-      }),
+      creditBalances: await this.unfreeze(manager, byEntitlement, now),
     };
+  }
+
+  /** Freezes the entitlement's balances, one credit_balance_frozen each; returns how many. */
+  private async freeze(manager: EntityManager, scope: { where: string; params: Record<string, unknown> }, reason: 'SUSPENDED' | 'CANCELLED', now: Date): Promise<number> {
+    const frozen = await transitionEach(manager, CreditBalanceEntity, CREDIT_BALANCE_TRANSITIONS, 'freeze', { ...scope, set: { frozenAt: now, updatedAt: now } }, BALANCE_COLUMNS);
+    for (const balance of frozen) {
+      await this.outbox.add(manager, 'com.offboarding.provisioning.credit_balance_frozen.v1', balance.organization_id, {
+        organizationId: balance.organization_id,
+        creditBalanceId: balance.id,
+        entitlementId: balance.entitlement_id,
+        credits: Number(balance.credits),
+        reason,
+        frozenAt: now.toISOString(),
+      });
+    }
+    return frozen.length;
+  }
+
+  private async unfreeze(manager: EntityManager, scope: { where: string; params: Record<string, unknown> }, now: Date): Promise<number> {
+    const unfrozen = await transitionEach(manager, CreditBalanceEntity, CREDIT_BALANCE_TRANSITIONS, 'unfreeze', { ...scope, set: { frozenAt: null, updatedAt: now } }, BALANCE_COLUMNS);
+    for (const balance of unfrozen) {
+      await this.outbox.add(manager, 'com.offboarding.provisioning.credit_balance_unfrozen.v1', balance.organization_id, {
+        organizationId: balance.organization_id,
+        creditBalanceId: balance.id,
+        entitlementId: balance.entitlement_id,
+        credits: Number(balance.credits),
+        unfrozenAt: now.toISOString(),
+      });
+    }
+    return unfrozen.length;
   }
 
   private requestsOfEntitlement(
@@ -175,6 +196,14 @@ export class ServiceContractsService implements ClassResources {
       request.status = nextStatus('service request', SERVICE_REQUEST_TRANSITIONS, request.status, action);
       Object.assign(request, { resolvedAt: now, resolvedBy: actor, updatedAt: now });
       await manager.save(ServiceRequestEntity, request);
+      await publish('com.offboarding.provisioning.service_request_reviewed.v1', request.organizationId, {
+        organizationId: request.organizationId,
+        serviceRequestId: request.id,
+        serviceId: request.serviceId,
+        outcome: action === 'complete' ? 'COMPLETED' : 'CANCELLED',
+        reviewedBy: actor,
+        reviewedAt: now.toISOString(),
+      });
       await publish(
         'com.offboarding.provisioning.audit_recorded.v1',
         request.organizationId,

@@ -57,3 +57,28 @@ export async function transitionAll<E extends ObjectLiteral & { status: S }, S e
     .execute();
   return result.affected ?? 0;
 }
+
+/**
+ * `transitionAll` that also answers which rows changed (the given columns, by database name), so
+ * each change can be announced with an event of its own.
+ */
+export async function transitionEach<E extends ObjectLiteral & { status: S }, S extends string, A extends string, C extends string>(
+  manager: EntityManager,
+  target: EntityTarget<E>,
+  table: TransitionTable<S, A>,
+  action: A,
+  bulk: BulkTransition<E>,
+  columns: readonly C[],
+): Promise<Record<C, string>[]> {
+  const { from, to } = table[action];
+  const result = await manager
+    .createQueryBuilder()
+    .update(target)
+    .set({ ...bulk.set, status: to })
+    .where(`status IN (:...fromStatuses)`, { fromStatuses: [...from] })
+    .andWhere(bulk.where, bulk.params)
+    // As SQL: TypeORM's array form only takes property names.
+    .returning(columns.map((column) => `"${column}"`).join(', '))
+    .execute();
+  return (result.raw as Record<C, unknown>[]).map((row) => Object.fromEntries(columns.map((column) => [column, String(row[column])])) as Record<C, string>);
+}

@@ -23,6 +23,7 @@ import { RetentionAdminService } from '../purge/retention-admin.service';
 import { RetentionWiring } from '../retention.wiring';
 import { loadRetentionConfig, type RetentionConfig } from '../shared/retention-config';
 import { RetentionJournal } from '../shared/retention-journal';
+import { MilestoneProgress } from '../timeline/milestones';
 import { TimelineService } from '../timeline/timeline.service';
 
 export class TestClock extends Clock {
@@ -143,8 +144,9 @@ export async function openHarness(options: { now: string; database?: ServiceData
   const unitOfWork = new UnitOfWork(db.dataSource, outbox);
   const auditTrail = new AuditTrailService(db.dataSource, clock);
   const journal = new RetentionJournal(auditTrail, clock);
-  const masking = new MaskingService(db.dataSource, journal, clock, logger);
-  const timeline = new TimelineService(db.dataSource, unitOfWork, journal, masking, clock, config, logger);
+  const progress = new MilestoneProgress(journal);
+  const masking = new MaskingService(db.dataSource, journal, progress, clock, logger);
+  const timeline = new TimelineService(db.dataSource, unitOfWork, journal, masking, progress, clock, config, logger);
   const admin = new RetentionAdminService(unitOfWork, timeline, journal, clock);
   const purge = new PurgeService(db.dataSource, unitOfWork, journal, storage, clock, logger);
   const exports = new DataExportService(db.dataSource, unitOfWork, journal, storage, new ServiceCollectionsClient(config), clock, config, logger);
@@ -219,6 +221,8 @@ export async function startOffboarding(h: Harness, organizationId: string, organ
     policy,
     startedAt: now.toISOString(),
     startedBy: 'admin-1',
+    partnerOrganizationIds: [],
+    vendorCaseId: null,
   });
   await cancelLast(h, organizationId);
   return caseId;

@@ -59,34 +59,22 @@ describe('retention: the vendor timeline from day 0 to the deletion certificate'
     expect((await milestones(h, org)).EXPORT_WINDOW_CLOSES.status).toBe('PENDING');
     await expect(h.exports.request({ organizationId: org, actor: 'collaborator-1', role: 'COLLABORATOR' })).resolves.toMatchObject({ status: 'PENDING' });
 
-    // Day 30: SSO shutdown and masking are requested.
+    // Day 30: SSO shutdown is requested; masking waits for the end of access.
     h.clock.advanceDays(23);
     await h.runJob('timeline-tick');
     const due = await milestones(h, org);
     expect(due.SSO_SHUTDOWN.requestId).not.toBeNull();
-    expect(due.PII_MASKED.requestId).not.toBeNull();
-    const published = (await h.published(org)).map((event) => event.type);
-    expect(published).toEqual(expect.arrayContaining(['com.offboarding.retention.sso_shutdown_requested.v1', 'com.offboarding.retention.pii_masking_requested.v1']));
-    const maskingRequest = (await h.published(org)).find((event) => event.type === 'com.offboarding.retention.pii_masking_requested.v1')!.payload as { requestId: string; maskingKeyRef: string };
-    const served = await h.masking.lookup(maskingRequest.maskingKeyRef);
-    expect(served.kind).toBe('found');
-    const key = (served as { key: Buffer }).key;
-    expect(key).toHaveLength(32);
-    const email = 'Jane.Doe@vendor.example';
-    const masked = maskPii(key, email);
+    expect(due.PII_MASKED).toMatchObject({ status: 'PENDING', requestId: null });
+    expect((await h.published(org)).map((event) => event.type)).not.toContain('com.offboarding.retention.pii_masking_requested.v1');
 
-    // Two of three confirmed; a day later the milestone shows who is missing.
-    for (const service of ['entitlements', 'provisioning'] as const) {
-      await h.deliver(`com.offboarding.${service}.pii_masked.v1`, { organizationId: org, requestId: maskingRequest.requestId, maskedRecords: 3, maskedAt: h.clock.now().toISOString() });
-    }
+    // Two days without identity's answer: both milestones say why they wait.
     h.clock.advanceDays(2);
     await h.runJob('timeline-tick');
-    const blocked = await milestones(h, org);
-    expect(blocked.PII_MASKED).toMatchObject({ status: 'BLOCKED', reason: expect.stringContaining('waiting for pii_masked from identity') });
-    expect(blocked.SSO_SHUTDOWN).toMatchObject({ status: 'BLOCKED', reason: expect.stringContaining('sso_shutdown_completed') });
-    expect((await h.masking.lookup(maskingRequest.maskingKeyRef)).kind).toBe('found');
+    const waiting = await milestones(h, org);
+    expect(waiting.SSO_SHUTDOWN).toMatchObject({ status: 'BLOCKED', reason: expect.stringContaining('sso_shutdown_completed') });
+    expect(waiting.PII_MASKED).toMatchObject({ status: 'BLOCKED', requestId: null, reason: expect.stringContaining('waiting for the SSO shutdown') });
 
-    await h.deliver('com.offboarding.identity.pii_masked.v1', { organizationId: org, requestId: maskingRequest.requestId, maskedRecords: 5, maskedAt: h.clock.now().toISOString() });
+    // Access ended: masking is requested with identity's confirmation, not at the next tick.
     await h.deliver('com.offboarding.identity.sso_shutdown_completed.v1', {
       organizationId: org,
       requestId: due.SSO_SHUTDOWN.requestId!,
@@ -95,6 +83,27 @@ describe('retention: the vendor timeline from day 0 to the deletion certificate'
       revokedSessions: 2,
       completedAt: h.clock.now().toISOString(),
     });
+    const afterSso = await milestones(h, org);
+    expect(afterSso.SSO_SHUTDOWN.status).toBe('DONE');
+    expect(afterSso.PII_MASKED).toMatchObject({ status: 'PENDING', requestId: expect.any(String) });
+    const maskingRequest = (await h.published(org)).find((event) => event.type === 'com.offboarding.retention.pii_masking_requested.v1')!.payload as { requestId: string; maskingKeyRef: string };
+    const served = await h.masking.lookup(maskingRequest.maskingKeyRef);
+    expect(served.kind).toBe('found');
+    const key = (served as { key: Buffer }).key;
+    expect(key).toHaveLength(32);
+    const email = 'Jane.Doe@vendor.example';
+    const masked = maskPii(key, email);
+
+    // Two of three confirmed; two days later the milestone shows who is missing.
+    for (const service of ['entitlements', 'provisioning'] as const) {
+      await h.deliver(`com.offboarding.${service}.pii_masked.v1`, { organizationId: org, requestId: maskingRequest.requestId, maskedRecords: 3, maskedAt: h.clock.now().toISOString() });
+    }
+    h.clock.advanceDays(2);
+    await h.runJob('timeline-tick');
+    expect((await milestones(h, org)).PII_MASKED).toMatchObject({ status: 'BLOCKED', reason: expect.stringContaining('waiting for pii_masked from identity') });
+    expect((await h.masking.lookup(maskingRequest.maskingKeyRef)).kind).toBe('found');
+
+    await h.deliver('com.offboarding.identity.pii_masked.v1', { organizationId: org, requestId: maskingRequest.requestId, maskedRecords: 5, maskedAt: h.clock.now().toISOString() });
     const confirmed = await milestones(h, org);
     expect(confirmed.PII_MASKED.status).toBe('DONE');
     expect(confirmed.SSO_SHUTDOWN.status).toBe('DONE');
@@ -117,7 +126,7 @@ describe('retention: the vendor timeline from day 0 to the deletion certificate'
     expect(everything).not.toContain(key.toString('hex'));
 
     // Day 90: portal hidden on identity's confirmation, then the final confirmation.
-    h.clock.advanceDays(58);
+    h.clock.advanceDays(56);
     await h.runJob('timeline-tick');
     const portal = await milestones(h, org);
     expect(portal.PORTAL_HIDDEN.requestId).not.toBeNull();
@@ -139,11 +148,20 @@ describe('retention: the vendor timeline from day 0 to the deletion certificate'
     expect((await h.purge.queue({ first: 10, after: null })).edges.map((edge) => edge.node.organizationId).sort()).toEqual([org, other].sort());
     expect(await h.runJob('purge')).toBe(0); // eligible, but nobody approved
 
-    // A hold blocks an approved purge; releasing it voids the approval; its releaser may not approve.
+    // A hold blocks an approved purge, and no approval is taken while it lasts; releasing it
+    // voids the approval; its releaser may not approve.
+    const first = await h.admin.approvePurge(org, 'admin-1');
     await h.admin.placeLegalHold({ organizationId: org, reason: 'litigation 2026-17', actor: 'admin-1' });
-    await h.admin.approvePurge(org, 'admin-1');
     expect(await h.runJob('purge')).toBe(0);
+    const eventsBefore = (await h.published(org)).length;
+    const held = await h.admin.approvePurge(org, 'admin-4').catch((error: unknown) => error);
+    expect(held).toMatchObject({ code: 'LEGAL_HOLD', message: expect.stringContaining('release the hold') });
+    expect((await h.published(org)).length).toBe(eventsBefore);
+    expect((await h.purge.liveRequest((await h.timeline.latestCase(org))!.id))).toMatchObject({ requestId: first.requestId, status: 'APPROVED' });
     await h.admin.releaseLegalHold({ organizationId: org, reason: 'litigation settled', actor: 'admin-2' });
+    expect((await h.published(org)).map((event) => event.type)).toEqual(
+      expect.arrayContaining(['com.offboarding.retention.legal_hold_placed.v1', 'com.offboarding.retention.legal_hold_released.v1', 'com.offboarding.retention.purge_approval_revoked.v1']),
+    );
     const four = await h.admin.approvePurge(org, 'admin-2').catch((error: unknown) => error);
     expect(codeOf(four)).toBe('FOUR_EYES_REQUIRED');
     const approval = await h.admin.approvePurge(org, 'admin-3');
@@ -205,10 +223,10 @@ describe('retention: extensions, holds, bad input, win-back', () => {
     await cancelLast(h, org);
     const opened = await h.timeline.latestCase(org);
     expect(opened).toMatchObject({ origin: 'CANCELLATION', organizationType: 'CUSTOMER', status: 'OPEN' });
-    // Customer defaults: export until the end of retention, SSO waits for the archive.
+    // Customer defaults: export until the end of retention, SSO at the archive (with masking at the latest).
     expect(opened!.exportWindowClosesAt.toISOString()).toBe(opened!.purgeEligibleAt.toISOString());
     const sso = (await h.timeline.milestones(opened!.id)).find((m) => m.milestone === 'SSO_SHUTDOWN')!;
-    expect(sso.dueAt).toBeNull();
+    expect(sso).toMatchObject({ dueAt: opened!.purgeEligibleAt, dueRule: 'at archive, with masking at the latest' });
     h.clock.advanceDays(3);
     await h.deliver('com.offboarding.entitlements.organization_archived.v1', { organizationId: org, archivedAt: h.clock.now().toISOString(), archivedBy: 'admin-1' });
     const archivedSso = (await h.timeline.milestones(opened!.id)).find((m) => m.milestone === 'SSO_SHUTDOWN')!;
@@ -343,7 +361,7 @@ describe('retention: data export', () => {
     expect(trail.map((entry) => entry.sequence)).toEqual([1, 2]);
 
     const link = h.exports.downloadUrlOf(ready);
-    expect(link?.url).toMatch(new RegExp(`^http://localhost:4004/exports/${ready.id}/download\\?expires=\\d+&signature=[0-9a-f]{64}$`));
+    expect(link?.url).toMatch(new RegExp(`^http://localhost:4000/exports/${ready.id}/download\\?expires=\\d+&signature=[0-9a-f]{64}$`));
   });
 
   it('fails an export cleanly when a service cannot be read, leaving no file', async () => {
@@ -359,5 +377,29 @@ describe('retention: data export', () => {
     expect(await h.storage.exists(`data-exports/${org}/${requested.id}.zip`)).toBe(false);
     delete h.services.collections.provisioning.broken;
     h.services.cutAfterFirstLine.clear();
+  });
+
+  it('fails an export whose first service is unreachable without ending the process, and the next one works', async () => {
+    const org = await createOrganization(h, 'CUSTOMER');
+    const reachable = h.config.internalUrls.entitlements;
+    const crashes: unknown[] = [];
+    const onCrash = (error: unknown) => crashes.push(error);
+    process.on('uncaughtException', onCrash);
+    try {
+      h.config.internalUrls.entitlements = 'http://127.0.0.1:1';
+      const requested = await h.exports.request({ organizationId: org, actor: 'admin-1', role: 'ADMIN' });
+      const failed = await waitFor(async () => {
+        const row = await h.exports.find(requested.id);
+        return row?.status === 'FAILED' ? row : undefined;
+      }, { timeoutMs: 60_000, description: 'the failed export' });
+      expect(failed.error).toMatch(/entitlements unreachable/);
+      h.config.internalUrls.entitlements = reachable;
+      const again = await h.exports.request({ organizationId: org, actor: 'admin-1', role: 'ADMIN' });
+      await waitFor(async () => (await h.exports.find(again.id))?.status === 'READY', { timeoutMs: 60_000, description: 'the next export' });
+      expect(crashes).toEqual([]);
+    } finally {
+      h.config.internalUrls.entitlements = reachable;
+      process.off('uncaughtException', onCrash);
+    }
   });
 });

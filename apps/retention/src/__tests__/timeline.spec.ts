@@ -13,20 +13,22 @@ const dueOf = (timeline: ReturnType<typeof computeTimeline>) =>
 describe('the offboarding timeline (SPEC §3.3)', () => {
   const base = { dayZero: '2025-01-01', archivedAt: null, retainedUntil: null, exportWindowExtendedUntil: null };
 
-  it('gives a customer the SPEC defaults: export until retention ends, SSO at archive, masking at purge, day 90, day 365', () => {
+  it('gives a customer the SPEC defaults: export until retention ends, SSO at archive (with masking at the latest), masking at purge, day 90, day 365', () => {
     const timeline = computeTimeline({ ...base, organizationType: 'CUSTOMER', policy: { offboarding: effectivePolicy('CUSTOMER', null), cancellation: DEFAULT_CANCELLATION_POLICY } });
     expect(dueOf(timeline)).toEqual({
       ENTITLEMENTS_CANCELLED: '2025-01-01',
       EXPORT_WINDOW_CLOSES: '2026-01-01',
-      SSO_SHUTDOWN: null,
+      // Never archived: access still ends before masking, so no masked user is ever active.
+      SSO_SHUTDOWN: '2026-01-01',
       PII_MASKED: '2026-01-01',
       PORTAL_HIDDEN: '2025-04-01',
       FINAL_CONFIRMATION: '2025-04-01',
       PURGE_ELIGIBLE: '2026-01-01',
     });
-    expect(timeline.milestones.find((m) => m.milestone === 'SSO_SHUTDOWN')?.rule).toBe('at archive');
+    expect(timeline.milestones.find((m) => m.milestone === 'SSO_SHUTDOWN')?.rule).toBe('at archive, with masking at the latest');
     const archived = computeTimeline({ ...base, archivedAt: new Date('2025-02-10T12:00:00Z'), organizationType: 'CUSTOMER', policy: { offboarding: effectivePolicy('CUSTOMER', null), cancellation: DEFAULT_CANCELLATION_POLICY } });
     expect(dueOf(archived).SSO_SHUTDOWN).toBe('2025-02-10');
+    expect(archived.milestones.find((m) => m.milestone === 'SSO_SHUTDOWN')?.rule).toBe('at archive');
   });
 
   it('gives a vendor the SPEC defaults: export 7 days, SSO and masking by day 30, day 90, day 365', () => {
@@ -49,14 +51,46 @@ describe('the offboarding timeline (SPEC §3.3)', () => {
     // Overridden export window, default vendor SSO (null keeps the default), masking capped at purge.
     expect(dueOf(timeline)).toMatchObject({ EXPORT_WINDOW_CLOSES: '2025-01-04', SSO_SHUTDOWN: '2025-01-31', PII_MASKED: '2025-01-31', PORTAL_HIDDEN: '2025-01-21', PURGE_ELIGIBLE: '2025-01-31' });
     const extended = computeTimeline({ ...base, organizationType: 'VENDOR', policy, retainedUntil: new Date('2025-03-01T00:00:00Z'), exportWindowExtendedUntil: new Date('2025-02-15T00:00:00Z') });
-    // Deactivation waits for the extended export window; purge for the extended retention.
-    expect(dueOf(extended)).toMatchObject({ EXPORT_WINDOW_CLOSES: '2025-02-15', SSO_SHUTDOWN: '2025-02-15', PURGE_ELIGIBLE: '2025-03-01' });
+    // Deactivation, masking, the portal and the final confirmation wait for the extended export
+    // window; purge for the extended retention.
+    expect(dueOf(extended)).toEqual({
+      ENTITLEMENTS_CANCELLED: '2025-01-01',
+      EXPORT_WINDOW_CLOSES: '2025-02-15',
+      SSO_SHUTDOWN: '2025-02-15',
+      PII_MASKED: '2025-02-15',
+      PORTAL_HIDDEN: '2025-02-15',
+      FINAL_CONFIRMATION: '2025-02-15',
+      PURGE_ELIGIBLE: '2025-03-01',
+    });
+    expect(extended.milestones.find((m) => m.milestone === 'PII_MASKED')?.rule).toBe('day 30, after the extended export window');
+  });
+
+  it('never puts masking inside the export window, nor the end of access after masking, whatever the policy says', () => {
+    for (const exportWindowDays of [0, 7, 29, 30, 31, 60, 200]) {
+      for (const ssoShutdownDays of [null, 0, 10, 30, 45, 400]) {
+        for (const piiMaskingDays of [null, 0, 15, 30, 90]) {
+          for (const extendedUntil of [null, new Date('2025-03-15T00:00:00Z')]) {
+            const policy = { offboarding: effectivePolicy('VENDOR', { exportWindowDays, ssoShutdownDays, piiMaskingDays }), cancellation: DEFAULT_CANCELLATION_POLICY };
+            const timeline = computeTimeline({ ...base, organizationType: 'VENDOR', policy, exportWindowExtendedUntil: extendedUntil });
+            const at = (kind: Milestone) => timeline.milestones.find((m) => m.milestone === kind)!.dueAt!.getTime();
+            expect(at('PII_MASKED')).toBeGreaterThanOrEqual(timeline.exportWindowClosesAt.getTime());
+            expect(at('SSO_SHUTDOWN')).toBeLessThanOrEqual(at('PII_MASKED'));
+            expect(at('PII_MASKED')).toBeLessThanOrEqual(timeline.purgeEligibleAt.getTime());
+            if (extendedUntil) {
+              for (const kind of ['SSO_SHUTDOWN', 'PII_MASKED', 'PORTAL_HIDDEN', 'FINAL_CONFIRMATION'] as const) {
+                expect(at(kind)).toBeGreaterThanOrEqual(timeline.exportWindowClosesAt.getTime());
+              }
+            }
+          }
+        }
+      }
+    }
   });
 
   it('allows only the case transitions of its table', () => {
     expect(nextCaseStatus(CaseStatus.OPEN, CaseAction.enterPurgeQueue)).toBe('PURGE_QUEUED');
     expect(nextCaseStatus(CaseStatus.PURGE_QUEUED, CaseAction.extendRetention)).toBe('OPEN');
-    expect(() => nextCaseStatus(CaseStatus.OPEN, CaseAction.requestPurge)).toThrow(/cannot requestPurge a retention case that is OPEN/);
+    expect(() => nextCaseStatus(CaseStatus.OPEN, CaseAction.requestPurge)).toThrow(/cannot request purge a retention case that is OPEN/);
     expect(() => nextCaseStatus(CaseStatus.PURGING, CaseAction.close)).toThrow();
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { isEventType, redactSecrets } from '@offboarding/contracts';
 import type { EventEnvelope } from '@offboarding/messaging';
 import {
   Clock,
@@ -21,7 +22,8 @@ export class AuditTrailService {
 
   /**
    * Appends an event to its organization's chain. Event payloads carry ids, statuses, reasons
-   * and times by contract, never personal data, so they are kept whole and survive purge.
+   * and times by contract, never personal data, so they are kept and survive purge; a field that
+   * carries a secret (a password-setup link) is kept redacted.
    */
   async record(manager: EntityManager, event: EventEnvelope): Promise<void> {
     const schema = (manager.connection.options as { schema?: string }).schema ?? 'public';
@@ -43,7 +45,7 @@ export class AuditTrailService {
       eventType: event.type,
       source: event.source,
       occurredAt: new Date(event.time).toISOString(),
-      details: event.data as Record<string, unknown>,
+      details: (isEventType(event.type) ? redactSecrets(event.type, event.data as never) : event.data) as Record<string, unknown>,
       previousHash: head.last_hash,
     };
     const hash = entryHash(fields);

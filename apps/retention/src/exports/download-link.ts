@@ -1,25 +1,20 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { checkSignedLink, signedLinkUrl, signLink, type SignedLinkCheck } from '@offboarding/storage';
 
-export type LinkCheck = 'valid' | 'tampered' | 'expired';
+export type LinkCheck = SignedLinkCheck;
 
 /**
- * Signed, expiring download links: `…/exports/<id>/download?expires=<unix seconds>&signature=<hex>`
- * where the signature is HMAC-SHA-256 over `<id>.<expires>` with EXPORT_URL_SECRET. Changing the
- * id or the expiry breaks the signature; a valid signature past its expiry is refused as expired.
+ * Signed, expiring download links of data exports: `…/exports/<id>/download?expires=<unix seconds>&signature=<hex>`
+ * where the signature is HMAC-SHA-256 over `<id>.<expires>` with EXPORT_URL_SECRET (libs/storage
+ * signed links). A valid signature past its expiry is refused as expired.
  */
 export function signDownload(secret: string, exportId: string, expiresAtSeconds: number): string {
-  return createHmac('sha256', secret).update(`${exportId}.${expiresAtSeconds}`, 'utf8').digest('hex');
+  return signLink(secret, exportId, expiresAtSeconds);
 }
 
 export function downloadUrl(baseUrl: string, secret: string, exportId: string, expiresAt: Date): string {
-  const expires = Math.floor(expiresAt.getTime() / 1000);
-  return `${baseUrl}/exports/${encodeURIComponent(exportId)}/download?expires=${expires}&signature=${signDownload(secret, exportId, expires)}`;
+  return signedLinkUrl(baseUrl, `/exports/${encodeURIComponent(exportId)}/download`, secret, exportId, expiresAt);
 }
 
-/** Tampering is checked first: an altered link is refused as such even when it is also old. */
 export function checkDownload(secret: string, exportId: string, expires: string | undefined, signature: string | undefined, now: Date): LinkCheck {
-  if (!expires || !/^\d{1,12}$/.test(expires) || !signature || !/^[0-9a-f]{64}$/.test(signature)) return 'tampered';
-  const expected = Buffer.from(signDownload(secret, exportId, Number(expires)), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return 'tampered';
-  return Number(expires) * 1000 < now.getTime() ? 'expired' : 'valid';
+  return checkSignedLink(secret, exportId, expires, signature, now);
 }

@@ -72,7 +72,12 @@ export function writeExportArchive(sources: AsyncIterable<CollectionSource>, opt
   })();
   // The caller awaits the manifest beside the stream; an unobserved rejection must not crash.
   manifest.catch(() => undefined);
-  return { stream: zip.outputStream as unknown as Readable, manifest };
+  const stream = zip.outputStream as unknown as Readable;
+  // A source can fail before the reader attached its handlers (storage still preparing the file):
+  // the failure reaches the caller through the manifest and the reader's pipeline, never as an
+  // unhandled 'error' event that would end the process.
+  stream.on('error', () => undefined);
+  return { stream, manifest };
 }
 
 interface Counted {

@@ -7,7 +7,7 @@ import type { Transaction } from '@offboarding/messaging';
 import { Clock, LOGGER } from '@offboarding/platform';
 import { isConfirmingService, missingConfirmations } from '../shared/confirming-services';
 import { RetentionJournal } from '../shared/retention-journal';
-import { completeMilestone } from '../timeline/milestones';
+import { MilestoneProgress } from '../timeline/milestones';
 import { MilestoneEntity, RetentionCaseEntity } from '../timeline/retention.entities';
 import { Milestone } from '../timeline/timeline';
 import { MaskingKeyEntity } from './masking-key.entity';
@@ -27,6 +27,7 @@ export class MaskingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly journal: RetentionJournal,
+    private readonly progress: MilestoneProgress,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -79,7 +80,7 @@ export class MaskingService {
     await tx.manager.save(MilestoneEntity, milestone);
     if (missingConfirmations(milestone.confirmations).length > 0) return;
     await this.destroyKey(tx, milestone, now);
-    await completeMilestone(tx, this.journal, milestone, now);
+    await this.progress.settle(tx, milestone, now);
   }
 
   /**

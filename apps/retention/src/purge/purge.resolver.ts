@@ -68,7 +68,10 @@ export class PurgeQueueResolver {
     const perService = await Promise.all(
       CONFIRMING_SERVICES.map(async (service) => {
         const summary = await this.collections.summary(service, entry.organizationId);
-        return Object.entries(summary).map(([collection, { rows }]) => ({ service, collection, rows }));
+        // A vendor's related collections (its partners) are the partners' rows, purged with them.
+        return Object.entries(summary)
+          .filter(([, entry]) => !entry.related)
+          .map(([collection, { rows }]) => ({ service, collection, rows }));
       }),
     );
     return perService.flat();

@@ -12,6 +12,7 @@ import { RetentionJournal } from '../shared/retention-journal';
 import { CaseAction, CaseStatus, nextCaseStatus } from '../timeline/case-status';
 import { KnownOrganizationEntity, RetentionCaseEntity } from '../timeline/retention.entities';
 import { certificateHash } from './certificate';
+import { activeHoldFor } from './legal-holds';
 import { DeletionCertificateEntity, LegalHoldEntity, PurgeRequestEntity, PurgeRequestStatus } from './purge.entities';
 
 export const PURGE_ACTOR = 'system:purge';
@@ -26,6 +27,7 @@ export const RETENTION_PURGED_TABLES = [
   'retention_extensions',
   'legal_holds',
   'timeline_milestones',
+  'milestone_notices',
   'masking_keys',
   'offboarding_policies',
   'known_organizations',
@@ -72,7 +74,7 @@ export class PurgeService implements OnApplicationShutdown {
         if (!retentionCase || !request || request.status !== PurgeRequestStatus.APPROVED) return false;
         // Checked again under the lock: nothing is purged early, on hold or unapproved.
         if (retentionCase.status !== CaseStatus.PURGE_QUEUED || retentionCase.purgeEligibleAt > now) return false;
-        if (await tx.manager.findOneBy(LegalHoldEntity, { organizationId: retentionCase.organizationId, releasedAt: IsNull() })) return false;
+        if (await activeHoldFor(tx.manager, retentionCase)) return false;
         const current = this.clock.now();
         retentionCase.status = nextCaseStatus(retentionCase.status, CaseAction.requestPurge);
         retentionCase.updatedAt = current;

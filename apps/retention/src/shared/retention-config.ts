@@ -11,12 +11,18 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   EXPORT_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   EXPORT_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4004'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4000'),
   ENTITLEMENTS_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4001'),
   PROVISIONING_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4002'),
   IDENTITY_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4003'),
   INTERNAL_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(600_000),
   CONFIRMATION_GRACE_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(24),
+  MILESTONE_NOTICE_DAYS: z
+    .string()
+    .regex(/^\s*\d{1,3}\s*(,\s*\d{1,3}\s*)*$/, 'must be a comma-separated list of whole days, e.g. "7,1"')
+    .default('7,1')
+    .transform((value) => [...new Set(value.split(',').map((part) => Number(part.trim())))].sort((a, b) => b - a))
+    .refine((days) => days.every((day) => day >= 1 && day <= 365), 'every notice must be 1 to 365 days ahead'),
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_DIR: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -43,6 +49,8 @@ export interface RetentionConfig {
   internalRequestTimeoutMs: number;
   /** How long a requested milestone may wait for its confirmation before it shows BLOCKED. */
   confirmationGraceHours: number;
+  /** Days ahead of a milestone the customer must hear about that `milestone_upcoming` goes out, largest first. */
+  milestoneNoticeDays: number[];
   /** Where export archives go: a local directory (embedded mode) or S3-compatible storage. */
   storage: StorageSettings;
 }
@@ -73,6 +81,7 @@ export function loadRetentionConfig(env: NodeJS.ProcessEnv = process.env): Reten
     },
     internalRequestTimeoutMs: values.INTERNAL_REQUEST_TIMEOUT_MS,
     confirmationGraceHours: values.CONFIRMATION_GRACE_HOURS,
+    milestoneNoticeDays: values.MILESTONE_NOTICE_DAYS,
     storage:
       values.STORAGE_DRIVER === 's3'
         ? {

@@ -92,6 +92,18 @@ export class RetentionCaseEntity {
   @Column({ name: 'source_case_id', type: 'uuid', nullable: true })
   sourceCaseId!: string | null;
 
+  /** For a partner offboarded with its vendor: the vendor, whose timeline this case follows. */
+  @Column({ name: 'vendor_organization_id', type: 'uuid', nullable: true })
+  vendorOrganizationId!: string | null;
+
+  /** For a partner offboarded with its vendor: the vendor's offboarding case (its `sourceCaseId`). */
+  @Column({ name: 'vendor_source_case_id', type: 'uuid', nullable: true })
+  vendorSourceCaseId!: string | null;
+
+  /** For a vendor: the partners offboarded with it. Its milestones are done only when theirs are. */
+  @Column({ name: 'partner_organization_ids', type: 'jsonb' })
+  partnerOrganizationIds!: string[];
+
   @Column({ name: 'organization_type', type: 'varchar', length: 16 })
   organizationType!: OrganizationType;
 
@@ -153,6 +165,14 @@ export class RetentionCaseEntity {
   updatedAt!: Date;
 }
 
+export interface MilestoneConfirmation {
+  at: string;
+  /** Records the confirming service changed (masked rows). */
+  records?: number;
+  /** What the owner counted (accounts deactivated, connections deleted, entitlements cancelled, ...). */
+  counts?: Record<string, number>;
+}
+
 /** One milestone of a case's timeline. */
 @Entity({ name: 'timeline_milestones' })
 export class MilestoneEntity {
@@ -181,9 +201,16 @@ export class MilestoneEntity {
   @Column({ name: 'requested_at', type: 'timestamptz', nullable: true })
   requestedAt!: Date | null;
 
-  /** Confirmations received, per service (masking needs one from each). */
+  /** Confirmations received, per service (masking needs one from each), with what they counted. */
   @Column({ type: 'jsonb' })
-  confirmations!: Record<string, { at: string; records?: number }>;
+  confirmations!: Record<string, MilestoneConfirmation>;
+
+  /**
+   * When this organization's own part was confirmed. For a vendor the milestone is DONE only once
+   * every partner's is too; until then this is set and the status is PENDING (or BLOCKED).
+   */
+  @Column({ name: 'own_completed_at', type: 'timestamptz', nullable: true })
+  ownCompletedAt!: Date | null;
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt!: Date | null;
@@ -193,4 +220,31 @@ export class MilestoneEntity {
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+}
+
+/** A milestone_upcoming notice that went out (or was passed over for a nearer one): each is sent once. */
+@Entity({ name: 'milestone_notices' })
+export class MilestoneNoticeEntity {
+  @PrimaryColumn({ name: 'case_id', type: 'uuid' })
+  caseId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  milestone!: Milestone;
+
+  /** The due date the notice was about: a milestone that moves gets its notices again. */
+  @PrimaryColumn({ name: 'due_at', type: 'timestamptz' })
+  dueAt!: Date;
+
+  @PrimaryColumn({ name: 'notice_days', type: 'integer' })
+  noticeDays!: number;
+
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId!: string;
+
+  /** Null when a nearer notice went out instead (the job ran late). */
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }

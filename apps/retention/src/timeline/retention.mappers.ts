@@ -3,10 +3,13 @@ import type { DeletionCertificateEntity, PurgeRequestEntity } from '../purge/pur
 import { canonicalJson } from '../audit-trail/audit-chain';
 import type { CollectionCountModel, DataExportModel, DeletionCertificateModel, PurgeRequestModel, RetentionCaseModel, TimelineMilestoneModel } from './retention.models';
 import type { MilestoneEntity, RetentionCaseEntity } from './retention.entities';
+import type { PartnerProgress } from './milestones';
 import { MILESTONE_OWNER, type MilestoneDue } from './timeline';
 
-export function toMilestoneModel(row: MilestoneEntity): TimelineMilestoneModel {
+export function toMilestoneModel(row: MilestoneEntity, partners: PartnerProgress[] = []): TimelineMilestoneModel {
   return {
+    ownCompletedAt: row.ownCompletedAt,
+    partners,
     milestone: row.milestone,
     status: row.status,
     dueAt: row.dueAt,
@@ -19,7 +22,18 @@ export function toMilestoneModel(row: MilestoneEntity): TimelineMilestoneModel {
 }
 
 export function toPreviewMilestone(due: MilestoneDue): TimelineMilestoneModel {
-  return { milestone: due.milestone, status: 'PENDING', dueAt: due.dueAt, dueRule: due.rule, owner: MILESTONE_OWNER[due.milestone], requestedAt: null, completedAt: null, blockedReason: null };
+  return {
+    milestone: due.milestone,
+    status: 'PENDING',
+    dueAt: due.dueAt,
+    dueRule: due.rule,
+    owner: MILESTONE_OWNER[due.milestone],
+    requestedAt: null,
+    completedAt: null,
+    blockedReason: null,
+    ownCompletedAt: null,
+    partners: [],
+  };
 }
 
 export function toCaseModel(row: RetentionCaseEntity): RetentionCaseModel {
@@ -27,6 +41,8 @@ export function toCaseModel(row: RetentionCaseEntity): RetentionCaseModel {
     id: row.id,
     organizationId: row.organizationId,
     origin: row.origin,
+    vendorOrganizationId: row.vendorOrganizationId,
+    partnerOrganizationIds: row.partnerOrganizationIds,
     status: row.status,
     organizationType: row.organizationType,
     dayZero: row.dayZero,

@@ -15,6 +15,27 @@ registerEnumType(DataExportStatus, { name: 'DataExportStatus' });
 registerEnumType(PurgeRequestStatus, { name: 'PurgeRequestStatus' });
 registerEnumType(ExtensionKind, { name: 'RetentionExtensionKind' });
 
+@ObjectType('PartnerMilestone', { description: "One partner's side of a vendor's milestone: the vendor's is DONE only when every partner's is settled." })
+export class PartnerMilestoneModel {
+  @Field(() => ID, { description: 'The partner organization.' })
+  organizationId!: string;
+
+  @Field(() => ID, { nullable: true, description: "The partner's retention case; null for the moment its offboarding_started is still on its way." })
+  caseId!: string | null;
+
+  @Field(() => MilestoneStatus, { description: "The partner's status of this milestone; BLOCKED says why in blockedReason." })
+  status!: MilestoneStatus;
+
+  @Field(() => Date, { nullable: true, description: "When it is due for the partner (the vendor's date)." })
+  dueAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it was done for the partner.' })
+  completedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Why the partner's milestone is BLOCKED." })
+  blockedReason!: string | null;
+}
+
 @ObjectType('TimelineMilestone')
 export class TimelineMilestoneModel {
   @Field(() => Milestone)
@@ -40,6 +61,15 @@ export class TimelineMilestoneModel {
 
   @Field(() => String, { nullable: true })
   blockedReason!: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the owner confirmed this organization's own part. For a vendor the milestone stays PENDING after it until every partner's is settled.",
+  })
+  ownCompletedAt!: Date | null;
+
+  @Field(() => [PartnerMilestoneModel], { description: "For a vendor: each partner's progress on this milestone. Empty for anyone else." })
+  partners!: PartnerMilestoneModel[];
 }
 
 @ObjectType('OffboardingTimeline')
@@ -64,6 +94,12 @@ export class OffboardingTimelineModel {
 
   @Field(() => [TimelineMilestoneModel])
   milestones!: TimelineMilestoneModel[];
+
+  @Field(() => ID, { nullable: true, description: "For a partner offboarded with its vendor: the vendor, whose timeline this is. Null otherwise." })
+  vendorOrganizationId!: string | null;
+
+  @Field(() => [ID], { description: 'For a vendor: the partners offboarded with it, on this same timeline. Empty otherwise.' })
+  partnerOrganizationIds!: string[];
 }
 
 @ObjectType('LegalHold')
@@ -178,6 +214,12 @@ export class RetentionCaseModel {
 
   @Field(() => CaseOrigin)
   origin!: CaseOrigin;
+
+  @Field(() => ID, { nullable: true, description: "For a partner offboarded with its vendor: the vendor (its dates, holds and purge approval govern this case). Null otherwise." })
+  vendorOrganizationId!: string | null;
+
+  @Field(() => [ID], { description: 'For a vendor: the partners offboarded, masked, archived and purged with it. Empty otherwise.' })
+  partnerOrganizationIds!: string[];
 
   @Field(() => CaseStatus)
   status!: CaseStatus;

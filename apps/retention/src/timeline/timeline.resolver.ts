@@ -14,18 +14,28 @@ import {
   RetentionExtensionModel,
   SetOffboardingPolicyInput,
 } from './retention.models';
+import { MilestoneProgress, toPartnerProgress } from './milestones';
 import { TimelineService } from './timeline.service';
 
 @Resolver(() => OrganizationReference)
 export class OrganizationTimelineResolver {
-  constructor(private readonly timelines: TimelineService) {}
+  constructor(
+    private readonly timelines: TimelineService,
+    private readonly progress: MilestoneProgress,
+    private readonly dataSource: DataSource,
+  ) {}
 
-  @ResolveField(() => OffboardingTimelineModel, { nullable: true, description: 'The timeline of the latest retention case (SPEC §3.3).' })
+  @ResolveField(() => OffboardingTimelineModel, {
+    nullable: true,
+    description: "The timeline of the latest retention case (SPEC §3.3); for a vendor with each partner's progress on every milestone.",
+  })
   @AnyRole()
   async timeline(@Parent() organization: OrganizationReference, @CurrentCaller() caller: Caller): Promise<OffboardingTimelineModel | null> {
     assertOrganizationAccess(caller, organization.id);
     const latest = await this.timelines.latestCase(organization.id);
     if (!latest) return null;
+    // Partners are other organizations: staff see their progress, a vendor's collaborators do not.
+    const partners = caller.role === 'ADMIN' ? await this.progress.partnerTimelines(this.dataSource.manager, latest) : [];
     return {
       caseId: latest.id,
       organizationId: latest.organizationId,
@@ -33,7 +43,14 @@ export class OrganizationTimelineResolver {
       dayZero: latest.dayZero,
       exportWindowClosesAt: latest.exportWindowClosesAt,
       purgeEligibleAt: latest.purgeEligibleAt,
-      milestones: (await this.timelines.milestones(latest.id)).map(toMilestoneModel),
+      vendorOrganizationId: latest.vendorOrganizationId,
+      partnerOrganizationIds: caller.role === 'ADMIN' ? latest.partnerOrganizationIds : [],
+      milestones: (await this.timelines.milestones(latest.id)).map((row) =>
+        toMilestoneModel(
+          row,
+          partners.map((partner) => toPartnerProgress(partner.organizationId, partner.caseId, partner.milestones.find((candidate) => candidate.milestone === row.milestone))),
+        ),
+      ),
     };
   }
 
@@ -62,6 +79,8 @@ export class OrganizationTimelineResolver {
       exportWindowClosesAt: timeline.exportWindowClosesAt,
       purgeEligibleAt: timeline.purgeEligibleAt,
       milestones: timeline.milestones.map(toPreviewMilestone),
+      vendorOrganizationId: null,
+      partnerOrganizationIds: [],
     };
   }
 

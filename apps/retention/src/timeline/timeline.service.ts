@@ -1,32 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { DEFAULT_CANCELLATION_POLICY, type CancellationPolicySnapshot, type EventPayload, type OrganizationType } from '@offboarding/contracts';
 import { type Transaction, UnitOfWork } from '@offboarding/messaging';
 import { Clock, dayOf, DomainError, ErrorCode, InvalidInputError, LOGGER, NotFoundError } from '@offboarding/platform';
 import { MaskingService } from '../masking/masking.service';
-import { LegalHoldEntity } from '../purge/purge.entities';
+import { activeHoldFor } from '../purge/legal-holds';
 import { RETENTION_CONFIG, type RetentionConfig } from '../shared/retention-config';
 import { RetentionJournal } from '../shared/retention-journal';
 import { ACTIVE_CASE_STATUSES, CaseAction, CaseStatus, nextCaseStatus } from './case-status';
-import { completeMilestone } from './milestones';
+import { MilestoneProgress, SETTLED } from './milestones';
 import { effectivePolicy, POLICY_FIELDS, type CasePolicy, type OffboardingPolicyValues } from './offboarding-policy';
 import {
   CaseCloseReason,
   CaseOrigin,
   KnownOrganizationEntity,
   MilestoneEntity,
+  MilestoneNoticeEntity,
   OffboardingPolicyEntity,
   RetentionCaseEntity,
 } from './retention.entities';
-import { computeTimeline, type ComputedTimeline, Milestone, MILESTONES, MilestoneStatus } from './timeline';
+import { computeTimeline, type ComputedTimeline, Milestone, MILESTONES, MilestoneStatus, NOTICED_MILESTONES } from './timeline';
 
 export const TIMELINE_ACTOR = 'system:timeline-tick';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPEN_OR_QUEUED: CaseStatus[] = [CaseStatus.OPEN, CaseStatus.PURGE_QUEUED];
-const SETTLED: readonly MilestoneStatus[] = [MilestoneStatus.DONE, MilestoneStatus.SKIPPED];
+const DAY_MS = 86_400_000;
 
 export interface OpenCaseCommand {
   organizationId: string;
@@ -36,6 +37,10 @@ export interface OpenCaseCommand {
   dayZero: string;
   cancellation: CancellationPolicySnapshot;
   entitlementsAlreadyCancelled: boolean;
+  /** For a vendor: the partners offboarded with it. */
+  partnerOrganizationIds?: string[];
+  /** For a partner offboarded with its vendor: the vendor and its offboarding case. */
+  vendor?: { organizationId: string; sourceCaseId: string } | null;
 }
 
 export interface SetPolicyCommand extends Partial<OffboardingPolicyValues> {
@@ -54,6 +59,7 @@ export class TimelineService {
     private readonly unitOfWork: UnitOfWork,
     private readonly journal: RetentionJournal,
     private readonly masking: MaskingService,
+    private readonly progress: MilestoneProgress,
     private readonly clock: Clock,
     @Inject(RETENTION_CONFIG) private readonly config: RetentionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -123,9 +129,11 @@ export class TimelineService {
       await tx.manager.save(OffboardingPolicyEntity, row);
       const effective = effectivePolicy(known.type, row);
       const active = await this.lockActiveCase(tx.manager, known.organizationId);
-      if (active && active.status === CaseStatus.OPEN) {
+      // A partner offboarded with its vendor keeps the vendor's timeline; the vendor's partners follow it.
+      if (active && active.status === CaseStatus.OPEN && active.vendorSourceCaseId === null) {
         active.policy = { ...active.policy, offboarding: effective };
         await this.recompute(tx.manager, active, now);
+        await this.partnersFollow(tx.manager, active, now);
       }
       await this.journal.action(tx, {
         organizationId: known.organizationId,
@@ -162,15 +170,18 @@ export class TimelineService {
   async onOffboardingStarted(tx: Transaction, data: EventPayload<'com.offboarding.entitlements.offboarding_started.v1'>): Promise<void> {
     if (await tx.manager.findOneBy(RetentionCaseEntity, { sourceCaseId: data.caseId })) return;
     const active = await this.lockActiveCase(tx.manager, data.organizationId);
+    const followsVendor = data.vendorCaseId !== null && data.vendorId !== null;
     let alreadyCancelled = false;
     if (active) {
-      if (active.origin !== CaseOrigin.CANCELLATION || !OPEN_OR_QUEUED.includes(active.status)) {
+      // A case of its own gives way to the vendor's timeline (the partner's own offboarding was superseded).
+      const replaceable = OPEN_OR_QUEUED.includes(active.status) && (active.origin === CaseOrigin.CANCELLATION || followsVendor);
+      if (!replaceable) {
         this.logger.warn({ organizationId: data.organizationId, caseId: active.id }, 'offboarding started while a retention case governs the organization: kept the existing case');
         return;
       }
-      // Everything was cancelled already; the offboarding case takes over with its own timeline.
+      const milestone = await tx.manager.findOneBy(MilestoneEntity, { caseId: active.id, milestone: Milestone.ENTITLEMENTS_CANCELLED });
+      alreadyCancelled = active.origin === CaseOrigin.CANCELLATION || milestone?.status === MilestoneStatus.DONE;
       await this.closeCase(tx, active, CaseCloseReason.SUPERSEDED);
-      alreadyCancelled = true;
     }
     await this.openCase(tx, {
       organizationId: data.organizationId,
@@ -180,7 +191,21 @@ export class TimelineService {
       dayZero: data.dayZero,
       cancellation: data.policy,
       entitlementsAlreadyCancelled: alreadyCancelled,
+      partnerOrganizationIds: data.partnerOrganizationIds,
+      vendor: followsVendor ? { organizationId: data.vendorId!, sourceCaseId: data.vendorCaseId! } : null,
     });
+  }
+
+  /** Day 0 came: the entitlements service cancelled what was left (maybe nothing) and counted it. */
+  async onOffboardingEntitlementsCancelled(tx: Transaction, data: EventPayload<'com.offboarding.entitlements.offboarding_entitlements_cancelled.v1'>): Promise<void> {
+    const retentionCase = await tx.manager.findOneBy(RetentionCaseEntity, { sourceCaseId: data.caseId, status: In([...ACTIVE_CASE_STATUSES]) });
+    if (!retentionCase) return;
+    const milestone = await tx.manager.findOne(MilestoneEntity, { where: { caseId: retentionCase.id, milestone: Milestone.ENTITLEMENTS_CANCELLED }, lock: { mode: 'pessimistic_write' } });
+    if (!milestone) return;
+    milestone.confirmations = { ...milestone.confirmations, entitlements: { at: data.cancelledAt, counts: { entitlementsCancelled: data.cancelledEntitlements } } };
+    milestone.updatedAt = this.clock.now();
+    await tx.manager.save(MilestoneEntity, milestone);
+    await this.progress.settle(tx, milestone, this.clock.now());
   }
 
   async onOffboardingCancelled(tx: Transaction, data: EventPayload<'com.offboarding.entitlements.offboarding_cancelled.v1'>): Promise<void> {
@@ -194,7 +219,7 @@ export class TimelineService {
     const active = await this.lockActiveCase(tx.manager, data.organizationId);
     if (active) {
       const milestone = await tx.manager.findOne(MilestoneEntity, { where: { caseId: active.id, milestone: Milestone.ENTITLEMENTS_CANCELLED }, lock: { mode: 'pessimistic_write' } });
-      if (milestone) await completeMilestone(tx, this.journal, milestone, this.clock.now());
+      if (milestone) await this.progress.settle(tx, milestone, this.clock.now());
       return;
     }
     const known = await tx.manager.findOneBy(KnownOrganizationEntity, { organizationId: data.organizationId });
@@ -231,7 +256,10 @@ export class TimelineService {
   }
 
   async onSsoShutdownCompleted(tx: Transaction, data: EventPayload<'com.offboarding.identity.sso_shutdown_completed.v1'>): Promise<void> {
-    await this.confirmRequest(tx, data.requestId, Milestone.SSO_SHUTDOWN, 'identity', data.completedAt);
+    const counts = { deactivatedUsers: data.deactivatedUsers, deletedConnections: data.deletedConnections, revokedSessions: data.revokedSessions };
+    const milestone = await this.confirmRequest(tx, data.requestId, Milestone.SSO_SHUTDOWN, 'identity', data.completedAt, counts);
+    // Access has ended: masking, if due and waiting for exactly this, goes out now rather than at the next tick.
+    if (milestone) await this.requestMaskingIfReady(tx, milestone.caseId, this.clock.now());
   }
 
   async onPortalAccessDisabled(tx: Transaction, data: EventPayload<'com.offboarding.identity.portal_access_disabled.v1'>): Promise<void> {
@@ -240,14 +268,53 @@ export class TimelineService {
     await this.confirmRequest(tx, data.requestId, Milestone.PORTAL_HIDDEN, 'identity', data.disabledAt);
   }
 
-  private async confirmRequest(tx: Transaction, requestId: string, kind: Milestone, service: string, at: string): Promise<void> {
+  private async confirmRequest(tx: Transaction, requestId: string, kind: Milestone, service: string, at: string, counts?: Record<string, number>): Promise<MilestoneEntity | null> {
     const milestone = await tx.manager.findOne(MilestoneEntity, { where: { requestId }, lock: { mode: 'pessimistic_write' } });
     if (!milestone || milestone.milestone !== kind) {
       this.logger.warn({ requestId, milestone: kind }, 'confirmation of an unknown request: ignored');
-      return;
+      return null;
     }
-    milestone.confirmations = { ...milestone.confirmations, [service]: { at } };
-    await completeMilestone(tx, this.journal, milestone, this.clock.now());
+    milestone.confirmations = { ...milestone.confirmations, [service]: counts ? { at, counts } : { at } };
+    await this.progress.settle(tx, milestone, this.clock.now());
+    return milestone;
+  }
+
+  /**
+   * What keeps a due masking from being requested, or null. Enforced here, whatever the dates say:
+   * nothing is masked while the organization may still export, masking waits for the end of
+   * access (no active user may carry a masked e-mail), and a legal hold stops it.
+   */
+  private async maskingBlocker(manager: EntityManager, retentionCase: RetentionCaseEntity, milestones: MilestoneEntity[], now: Date): Promise<{ reason: string; immediate: boolean } | null> {
+    const hold = await activeHoldFor(manager, retentionCase);
+    if (hold) {
+      const whose = hold.organizationId === retentionCase.organizationId ? 'legal hold' : `legal hold on the vendor ${hold.organizationId}`;
+      return { reason: `${whose} since ${hold.placedAt.toISOString()}: masking waits until it is released`, immediate: true };
+    }
+    if (now < retentionCase.exportWindowClosesAt) {
+      return { reason: `the export window is open until ${retentionCase.exportWindowClosesAt.toISOString()}: nothing is masked while the organization may export`, immediate: false };
+    }
+    const sso = milestones.find((row) => row.milestone === Milestone.SSO_SHUTDOWN);
+    if (sso && sso.ownCompletedAt === null && sso.status !== MilestoneStatus.DONE) {
+      return { reason: 'waiting for the SSO shutdown: access ends before masking', immediate: false };
+    }
+    return null;
+  }
+
+  /**
+   * Requests the case's masking when it is due and nothing keeps it back (after the SSO shutdown's
+   * confirmation). A masking milestone locked by the case's tick is left to it: the tick sees the
+   * confirmation once this commits and requests it then, so it goes out once.
+   */
+  private async requestMaskingIfReady(tx: Transaction, caseId: string, now: Date): Promise<void> {
+    const retentionCase = await tx.manager.findOneBy(RetentionCaseEntity, { id: caseId });
+    if (!retentionCase || !OPEN_OR_QUEUED.includes(retentionCase.status)) return;
+    const masking = await tx.manager.findOne(MilestoneEntity, { where: { caseId, milestone: Milestone.PII_MASKED }, lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' } });
+    if (!masking || masking.requestId !== null || SETTLED.includes(masking.status) || masking.dueAt === null || masking.dueAt > now) return;
+    const milestones = [...(await tx.manager.findBy(MilestoneEntity, { caseId })).filter((row) => row.milestone !== Milestone.PII_MASKED), masking];
+    if (await this.maskingBlocker(tx.manager, retentionCase, milestones, now)) return;
+    await this.masking.requestMasking(tx, masking, now);
+    Object.assign(masking, { status: MilestoneStatus.PENDING, blockedReason: null });
+    await tx.manager.save(MilestoneEntity, masking);
   }
 
   // ---- the timeline-tick job ----
@@ -268,7 +335,56 @@ export class TimelineService {
     for (const { case_id: caseId } of due) {
       processed += await this.unitOfWork.run((tx) => this.advanceCase(tx, caseId, now));
     }
-    return processed;
+    return processed + (await this.sendNotices(now));
+  }
+
+  /**
+   * `milestone_upcoming` for every milestone the customer must hear about that falls within a
+   * notice (MILESTONE_NOTICE_DAYS ahead), once per notice and due date. When the job ran late and
+   * several notices are due at once, only the nearest goes out; the others are recorded as passed.
+   */
+  async sendNotices(now: Date): Promise<number> {
+    const noticeDays = this.config.milestoneNoticeDays;
+    if (noticeDays.length === 0) return 0;
+    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+    const horizon = new Date(now.getTime() + Math.max(...noticeDays) * DAY_MS);
+    const upcoming = await this.dataSource.query<{ case_id: string; milestone: Milestone }[]>(
+      `SELECT m.case_id, m.milestone FROM "${schema}".timeline_milestones m JOIN "${schema}".retention_cases c ON c.id = m.case_id
+        WHERE m.status IN ('PENDING', 'BLOCKED') AND m.request_id IS NULL AND m.own_completed_at IS NULL
+          AND m.due_at > $1 AND m.due_at <= $2 AND m.milestone = ANY($3) AND c.status IN ('OPEN', 'PURGE_QUEUED')
+        ORDER BY m.due_at, m.case_id`,
+      [now, horizon, [...NOTICED_MILESTONES]],
+    );
+    let sent = 0;
+    for (const { case_id: caseId, milestone: kind } of upcoming) {
+      const published = await this.unitOfWork.run(async (tx) => {
+        const milestone = await tx.manager.findOne(MilestoneEntity, { where: { caseId, milestone: kind }, lock: { mode: 'pessimistic_write' } });
+        if (!milestone || milestone.dueAt === null || milestone.dueAt <= now || SETTLED.includes(milestone.status)) return false;
+        const dueAt = milestone.dueAt;
+        const reached = noticeDays.filter((days) => dueAt.getTime() - days * DAY_MS <= now.getTime());
+        if (reached.length === 0) return false;
+        const nearest = Math.min(...reached);
+        const recorded = await tx.manager.findBy(MilestoneNoticeEntity, { caseId, milestone: kind, dueAt });
+        if (recorded.some((notice) => notice.noticeDays <= nearest)) return false;
+        const retentionCase = await tx.manager.findOneByOrFail(RetentionCaseEntity, { id: caseId });
+        for (const days of reached.filter((candidate) => !recorded.some((notice) => notice.noticeDays === candidate))) {
+          await tx.manager.insert(MilestoneNoticeEntity, { caseId, milestone: kind, dueAt, noticeDays: days, organizationId: milestone.organizationId, sentAt: days === nearest ? now : null, createdAt: now });
+        }
+        await this.journal.publish(tx, 'com.offboarding.retention.milestone_upcoming.v1', milestone.organizationId, {
+          organizationId: milestone.organizationId,
+          caseId,
+          milestone: kind,
+          dueAt: dueAt.toISOString(),
+          daysLeft: Math.ceil((dueAt.getTime() - now.getTime()) / DAY_MS),
+          noticeDays: nearest,
+          vendorOrganizationId: retentionCase.vendorOrganizationId,
+          publishedAt: now.toISOString(),
+        });
+        return true;
+      });
+      if (published) sent += 1;
+    }
+    return sent;
   }
 
   private async advanceCase(tx: Transaction, caseId: string, now: Date): Promise<number> {
@@ -277,15 +393,17 @@ export class TimelineService {
     const milestones = (await tx.manager.find(MilestoneEntity, { where: { caseId }, lock: { mode: 'pessimistic_write' } })).sort(
       (a, b) => MILESTONES.indexOf(a.milestone) - MILESTONES.indexOf(b.milestone),
     );
-    const hold = await tx.manager.findOneBy(LegalHoldEntity, { organizationId: retentionCase.organizationId, releasedAt: IsNull() });
     const graceMs = this.config.confirmationGraceHours * 3_600_000;
     const overdue = (since: Date | null): boolean => since !== null && now.getTime() > since.getTime() + graceMs;
     let changed = 0;
     const block = async (milestone: MilestoneEntity, reason: string): Promise<void> => {
-      if (milestone.status === MilestoneStatus.BLOCKED && milestone.blockedReason === reason) return;
+      if (milestone.status === MilestoneStatus.BLOCKED && milestone.blockedReason === reason.slice(0, 500)) return;
       Object.assign(milestone, { status: MilestoneStatus.BLOCKED, blockedReason: reason.slice(0, 500), updatedAt: now });
       await tx.manager.save(MilestoneEntity, milestone);
       changed += 1;
+    };
+    const settle = async (milestone: MilestoneEntity): Promise<void> => {
+      if (await this.progress.settle(tx, milestone, now, retentionCase)) changed += 1;
     };
     const request = async (milestone: MilestoneEntity, type: 'com.offboarding.retention.sso_shutdown_requested.v1' | 'com.offboarding.retention.portal_hide_requested.v1') => {
       const requestId = randomUUID();
@@ -299,12 +417,24 @@ export class TimelineService {
 
     for (const milestone of milestones) {
       if (SETTLED.includes(milestone.status) || milestone.dueAt === null || milestone.dueAt > now) continue;
+      if (milestone.ownCompletedAt !== null) {
+        // The vendor's own part is done: the milestone waits for its partners.
+        const partners = await this.progress.partnerProgress(tx.manager, retentionCase, milestone.milestone);
+        const open = partners.filter((partner) => !SETTLED.includes(partner.status));
+        if (open.length === 0) await settle(milestone);
+        else {
+          const blocked = open.filter((partner) => partner.status === MilestoneStatus.BLOCKED);
+          if (blocked.length > 0) await block(milestone, blocked.map((partner) => `waiting for partner ${partner.organizationId}: ${partner.blockedReason ?? 'blocked'}`).join('; '));
+          else if (overdue(milestone.ownCompletedAt)) await block(milestone, `waiting for partner ${open.map((partner) => partner.organizationId).join(', ')}`);
+        }
+        continue;
+      }
       switch (milestone.milestone) {
         case Milestone.ENTITLEMENTS_CANCELLED:
-          if (overdue(milestone.dueAt)) await block(milestone, "waiting for the entitlements service to cancel the organization's last entitlement (entitlement_cancelled)");
+          if (overdue(milestone.dueAt)) await block(milestone, "waiting for the entitlements service to cancel the organization's entitlements (offboarding_entitlements_cancelled)");
           break;
         case Milestone.EXPORT_WINDOW_CLOSES:
-          if (await completeMilestone(tx, this.journal, milestone, now)) changed += 1;
+          await settle(milestone);
           break;
         case Milestone.SSO_SHUTDOWN:
           if (milestone.requestId === null) await request(milestone, 'com.offboarding.retention.sso_shutdown_requested.v1');
@@ -316,8 +446,10 @@ export class TimelineService {
           break;
         case Milestone.PII_MASKED:
           if (milestone.requestId === null) {
-            if (hold) await block(milestone, `legal hold since ${hold.placedAt.toISOString()}: masking waits until it is released`);
-            else {
+            const blocker = await this.maskingBlocker(tx.manager, retentionCase, milestones, now);
+            if (blocker) {
+              if (blocker.immediate || overdue(milestone.dueAt)) await block(milestone, blocker.reason);
+            } else {
               await this.masking.requestMasking(tx, milestone, now);
               if (milestone.status === MilestoneStatus.BLOCKED) Object.assign(milestone, { status: MilestoneStatus.PENDING, blockedReason: null });
               await tx.manager.save(MilestoneEntity, milestone);
@@ -342,19 +474,13 @@ export class TimelineService {
             if (overdue(milestone.dueAt)) await block(milestone, `waiting for ${open.map((other) => other.milestone).join(', ')}`);
             break;
           }
-          await this.journal.publish(tx, 'com.offboarding.retention.offboarding_completed.v1', retentionCase.organizationId, {
-            organizationId: retentionCase.organizationId,
-            caseId,
-            completedAt: now.toISOString(),
-          });
-          retentionCase.completedAt = now;
-          await completeMilestone(tx, this.journal, milestone, now);
-          changed += 1;
+          // Done: `offboarding_completed` goes out with it (MilestoneProgress).
+          await settle(milestone);
           break;
         }
         case Milestone.PURGE_ELIGIBLE:
           if (retentionCase.status === CaseStatus.OPEN) retentionCase.status = nextCaseStatus(retentionCase.status, CaseAction.enterPurgeQueue);
-          if (await completeMilestone(tx, this.journal, milestone, now)) changed += 1;
+          await settle(milestone);
           break;
       }
     }
@@ -375,15 +501,26 @@ export class TimelineService {
   async openCase(tx: Transaction, command: OpenCaseCommand): Promise<RetentionCaseEntity> {
     const now = this.clock.now();
     const known = await tx.manager.findOneBy(KnownOrganizationEntity, { organizationId: command.organizationId });
-    const override = await tx.manager.findOneBy(OffboardingPolicyEntity, { organizationId: command.organizationId });
-    const policy: CasePolicy = { offboarding: effectivePolicy(command.organizationType, override), cancellation: command.cancellation };
+    const vendor = command.vendor ?? null;
+    // A partner offboarded with its vendor runs on the vendor's timeline: the vendor's policy, and
+    // the vendor's extensions when its case is already there.
+    const vendorCase = vendor ? await tx.manager.findOneBy(RetentionCaseEntity, { sourceCaseId: vendor.sourceCaseId }) : null;
+    const policyOwner = vendor ? vendor.organizationId : command.organizationId;
+    const policyType: OrganizationType = vendor ? 'VENDOR' : command.organizationType;
+    const override = await tx.manager.findOneBy(OffboardingPolicyEntity, { organizationId: policyOwner });
+    const policy: CasePolicy = vendorCase?.policy ?? { offboarding: effectivePolicy(policyType, override), cancellation: command.cancellation };
     const archivedAt = known?.archivedAt ?? null;
-    const timeline = computeTimeline({ organizationType: command.organizationType, dayZero: command.dayZero, policy, archivedAt, retainedUntil: null, exportWindowExtendedUntil: null });
+    const retainedUntil = vendorCase?.retainedUntil ?? null;
+    const exportWindowExtendedUntil = vendorCase?.exportWindowExtendedUntil ?? null;
+    const timeline = computeTimeline({ organizationType: command.organizationType, dayZero: command.dayZero, policy, archivedAt, retainedUntil, exportWindowExtendedUntil });
     const retentionCase: RetentionCaseEntity = {
       id: randomUUID(),
       organizationId: command.organizationId,
       origin: command.origin,
       sourceCaseId: command.sourceCaseId,
+      vendorOrganizationId: vendor?.organizationId ?? null,
+      vendorSourceCaseId: vendor?.sourceCaseId ?? null,
+      partnerOrganizationIds: command.partnerOrganizationIds ?? [],
       organizationType: command.organizationType,
       dayZero: command.dayZero,
       policy,
@@ -391,12 +528,12 @@ export class TimelineService {
       openedAt: now,
       archivedAt,
       exportWindowClosesAt: timeline.exportWindowClosesAt,
-      exportWindowExtendedUntil: null,
+      exportWindowExtendedUntil,
       purgeEligibleAt: timeline.purgeEligibleAt,
-      retainedUntil: null,
-      lastDecisionChange: null,
-      lastDecisionChangeBy: null,
-      lastDecisionChangeAt: null,
+      retainedUntil,
+      lastDecisionChange: vendorCase?.lastDecisionChange ?? null,
+      lastDecisionChangeBy: vendorCase?.lastDecisionChangeBy ?? null,
+      lastDecisionChangeAt: vendorCase?.lastDecisionChangeAt ?? null,
       maskingKeyDestroyedAt: null,
       closedAt: null,
       closeReason: null,
@@ -415,12 +552,13 @@ export class TimelineService {
           milestone: due.milestone,
           organizationId: command.organizationId,
           dueAt: due.dueAt,
-          dueRule: due.rule,
+          dueRule: vendor ? `${due.rule} (the vendor's timeline)` : due.rule,
           status: done ? MilestoneStatus.DONE : MilestoneStatus.PENDING,
           requestId: null,
           requestedAt: null,
           confirmations: {},
           completedAt: done ? now : null,
+          ownCompletedAt: done ? now : null,
           blockedReason: null,
           updatedAt: now,
         };
@@ -458,13 +596,15 @@ export class TimelineService {
       reason,
       closedAt: now.toISOString(),
     });
+    // A partner that leaves the vendor's offboarding no longer holds up the vendor's milestones.
+    for (const kind of MILESTONES) await this.progress.settleVendor(tx, retentionCase, kind, now);
   }
 
   /**
    * Recomputes the case's dates after an archive, an extension or a policy change. Milestones not
    * yet requested move; an export window or purge eligibility pushed past now opens again.
    */
-  async recompute(manager: EntityManager, retentionCase: RetentionCaseEntity, now: Date): Promise<void> {
+  async recompute(manager: EntityManager, retentionCase: RetentionCaseEntity, now: Date): Promise<Rescheduled[]> {
     const timeline = computeTimeline({
       organizationType: retentionCase.organizationType,
       dayZero: retentionCase.dayZero,
@@ -476,20 +616,62 @@ export class TimelineService {
     retentionCase.exportWindowClosesAt = timeline.exportWindowClosesAt;
     retentionCase.purgeEligibleAt = timeline.purgeEligibleAt;
     retentionCase.updatedAt = now;
+    const rescheduled: Rescheduled[] = [];
     const rows = await manager.find(MilestoneEntity, { where: { caseId: retentionCase.id }, lock: { mode: 'pessimistic_write' } });
     for (const due of timeline.milestones) {
       const row = rows.find((candidate) => candidate.milestone === due.milestone);
       if (!row || row.status === MilestoneStatus.SKIPPED || row.requestId !== null) continue;
       const reopens = row.status === MilestoneStatus.DONE && (due.milestone === Milestone.EXPORT_WINDOW_CLOSES || due.milestone === Milestone.PURGE_ELIGIBLE) && due.dueAt !== null && due.dueAt > now;
       if (row.status === MilestoneStatus.DONE && !reopens) continue;
-      Object.assign(row, { dueAt: due.dueAt, dueRule: due.rule, updatedAt: now });
+      if ((row.dueAt?.getTime() ?? null) !== (due.dueAt?.getTime() ?? null)) rescheduled.push({ milestone: due.milestone, previousDueAt: row.dueAt, dueAt: due.dueAt });
+      const rule = retentionCase.vendorSourceCaseId !== null ? `${due.rule} (the vendor's timeline)` : due.rule;
+      Object.assign(row, { dueAt: due.dueAt, dueRule: rule, updatedAt: now });
       if (reopens || (row.status === MilestoneStatus.BLOCKED && due.dueAt !== null && due.dueAt > now)) {
-        Object.assign(row, { status: MilestoneStatus.PENDING, completedAt: null, blockedReason: null });
+        Object.assign(row, { status: MilestoneStatus.PENDING, completedAt: null, ownCompletedAt: null, blockedReason: null });
       }
       await manager.save(MilestoneEntity, row);
     }
     await manager.save(RetentionCaseEntity, retentionCase);
+    return rescheduled;
   }
+
+  /** The vendor's open partner cases, locked (a vendor's change of dates is theirs too). */
+  async lockPartnerCases(manager: EntityManager, vendorCase: RetentionCaseEntity): Promise<RetentionCaseEntity[]> {
+    if (vendorCase.sourceCaseId === null || vendorCase.partnerOrganizationIds.length === 0) return [];
+    return manager.find(RetentionCaseEntity, {
+      where: { vendorSourceCaseId: vendorCase.sourceCaseId, status: In(OPEN_OR_QUEUED) },
+      order: { organizationId: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /**
+   * The vendor's partners take over its dates (policy, extensions, the purge decision) and are
+   * recomputed; returns each partner's case with what moved.
+   */
+  async partnersFollow(manager: EntityManager, vendorCase: RetentionCaseEntity, now: Date): Promise<{ partnerCase: RetentionCaseEntity; rescheduled: Rescheduled[] }[]> {
+    const followed: { partnerCase: RetentionCaseEntity; rescheduled: Rescheduled[] }[] = [];
+    for (const partnerCase of await this.lockPartnerCases(manager, vendorCase)) {
+      Object.assign(partnerCase, {
+        policy: vendorCase.policy,
+        retainedUntil: vendorCase.retainedUntil,
+        exportWindowExtendedUntil: vendorCase.exportWindowExtendedUntil,
+        lastDecisionChange: vendorCase.lastDecisionChange,
+        lastDecisionChangeBy: vendorCase.lastDecisionChangeBy,
+        lastDecisionChangeAt: vendorCase.lastDecisionChangeAt,
+      });
+      if (partnerCase.status !== vendorCase.status && vendorCase.status === CaseStatus.OPEN) partnerCase.status = nextCaseStatus(partnerCase.status, CaseAction.extendRetention);
+      followed.push({ partnerCase, rescheduled: await this.recompute(manager, partnerCase, now) });
+    }
+    return followed;
+  }
+}
+
+/** A milestone whose due date moved. */
+export interface Rescheduled {
+  milestone: Milestone;
+  previousDueAt: Date | null;
+  dueAt: Date | null;
 }
 
 export function assertDay(field: string, value: string): void {

@@ -19,6 +19,15 @@ export const MILESTONES: readonly Milestone[] = Object.values(Milestone);
 export const MilestoneStatus = { PENDING: 'PENDING', DONE: 'DONE', SKIPPED: 'SKIPPED', BLOCKED: 'BLOCKED' } as const;
 export type MilestoneStatus = (typeof MilestoneStatus)[keyof typeof MilestoneStatus];
 
+/** The milestones a customer must hear about ahead of time (`milestone_upcoming`). */
+export const NOTICED_MILESTONES: readonly Milestone[] = [
+  Milestone.EXPORT_WINDOW_CLOSES,
+  Milestone.SSO_SHUTDOWN,
+  Milestone.PII_MASKED,
+  Milestone.PORTAL_HIDDEN,
+  Milestone.PURGE_ELIGIBLE,
+];
+
 /** Who confirms a milestone: the service whose event marks it done. */
 export const MILESTONE_OWNER: Readonly<Record<Milestone, string>> = {
   ENTITLEMENTS_CANCELLED: 'entitlements',
@@ -45,7 +54,7 @@ export interface TimelineInput {
 
 export interface MilestoneDue {
   milestone: Milestone;
-  /** null while the rule's event has not happened (SSO shutdown at archive). */
+  /** Every milestone has a date; the model keeps null for rows written before every rule had one. */
   dueAt: Date | null;
   /** How the date was derived, for people: "day 30", "at archive", "end of retention". */
   rule: string;
@@ -80,26 +89,42 @@ export function computeTimeline(input: TimelineInput): ComputedTimeline {
   const exportBase = offboarding.exportWindowDays === null ? purgeEligibleAt : day(offboarding.exportWindowDays);
   // The window never outlives the data.
   const exportWindowClosesAt = minDate(later(exportBase, input.exportWindowExtendedUntil), purgeEligibleAt);
+  const extended = input.exportWindowExtendedUntil !== null;
+  // A delay in deactivation: nothing that ends access falls inside the window the organization asked for.
+  const afterWindow = (due: Date): Date => (extended ? later(due, exportWindowClosesAt) : due);
 
-  // Deactivation waits for an extended export window: the vendor asked for the time to export.
-  let ssoDue = offboarding.ssoShutdownDays === null ? input.archivedAt : day(offboarding.ssoShutdownDays);
-  if (ssoDue !== null && input.exportWindowExtendedUntil !== null) ssoDue = later(ssoDue, exportWindowClosesAt);
+  // Nothing is masked while the organization may still export (whatever the policy says).
+  const maskingBase = offboarding.piiMaskingDays === null ? purgeEligibleAt : minDate(day(offboarding.piiMaskingDays), purgeEligibleAt);
+  const maskingAt = later(maskingBase, exportWindowClosesAt);
+
+  // Access ends before masking: SSO shutdown "at archive" happens with masking at the latest, so
+  // no masked user is ever still active.
+  const ssoRule = offboarding.ssoShutdownDays === null ? input.archivedAt : day(offboarding.ssoShutdownDays);
+  let ssoDue = ssoRule === null ? maskingAt : afterWindow(ssoRule);
+  if (ssoDue > maskingAt) ssoDue = maskingAt;
 
   const reactivationDays = cancellation.allowReactivation ? cancellation.reactivationWindowDays : 0;
   const accessEndsDays = Math.max(cancellation.portalVisibilityDays, reactivationDays);
   const portalHiddenDays = offboarding.portalHiddenDays ?? accessEndsDays;
   const finalDays = offboarding.finalConfirmationDays ?? portalHiddenDays;
-
-  const maskingAt = offboarding.piiMaskingDays === null ? purgeEligibleAt : minDate(day(offboarding.piiMaskingDays), purgeEligibleAt);
+  const portalHiddenAt = afterWindow(day(portalHiddenDays));
+  const finalAt = later(afterWindow(day(finalDays)), portalHiddenAt);
 
   const rule = (days: number | null, otherwise: string): string => (days === null ? otherwise : `day ${days}`);
+  const moved = (due: Date, base: Date, text: string): string => (due.getTime() === base.getTime() ? text : `${text}, after the extended export window`);
+  const ssoText =
+    offboarding.ssoShutdownDays !== null
+      ? moved(ssoDue, day(offboarding.ssoShutdownDays), `day ${offboarding.ssoShutdownDays}`)
+      : input.archivedAt !== null && ssoDue.getTime() === input.archivedAt.getTime()
+        ? 'at archive'
+        : 'at archive, with masking at the latest';
   const milestones: MilestoneDue[] = [
     { milestone: Milestone.ENTITLEMENTS_CANCELLED, dueAt: start, rule: 'day 0' },
-    { milestone: Milestone.EXPORT_WINDOW_CLOSES, dueAt: exportWindowClosesAt, rule: input.exportWindowExtendedUntil ? 'extended' : rule(offboarding.exportWindowDays, 'end of retention') },
-    { milestone: Milestone.SSO_SHUTDOWN, dueAt: ssoDue, rule: rule(offboarding.ssoShutdownDays, 'at archive') },
-    { milestone: Milestone.PII_MASKED, dueAt: maskingAt, rule: rule(offboarding.piiMaskingDays, 'at purge') },
-    { milestone: Milestone.PORTAL_HIDDEN, dueAt: day(portalHiddenDays), rule: `day ${portalHiddenDays}` },
-    { milestone: Milestone.FINAL_CONFIRMATION, dueAt: day(finalDays), rule: `day ${finalDays}` },
+    { milestone: Milestone.EXPORT_WINDOW_CLOSES, dueAt: exportWindowClosesAt, rule: extended ? 'extended' : rule(offboarding.exportWindowDays, 'end of retention') },
+    { milestone: Milestone.SSO_SHUTDOWN, dueAt: ssoDue, rule: ssoText },
+    { milestone: Milestone.PII_MASKED, dueAt: maskingAt, rule: moved(maskingAt, maskingBase, rule(offboarding.piiMaskingDays, 'at purge')) },
+    { milestone: Milestone.PORTAL_HIDDEN, dueAt: portalHiddenAt, rule: moved(portalHiddenAt, day(portalHiddenDays), `day ${portalHiddenDays}`) },
+    { milestone: Milestone.FINAL_CONFIRMATION, dueAt: finalAt, rule: moved(finalAt, day(finalDays), `day ${finalDays}`) },
     { milestone: Milestone.PURGE_ELIGIBLE, dueAt: purgeEligibleAt, rule: input.retainedUntil && input.retainedUntil > day(retentionDays) ? 'retention extended' : `day ${retentionDays}` },
   ];
   return { dayZeroAt: start, exportWindowClosesAt, purgeEligibleAt, milestones };

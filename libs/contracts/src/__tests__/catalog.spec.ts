@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ServiceName } from '../domain';
-import { eventCatalog, eventTypesOf, isEventType, parsePayload, type EventType } from '../events/catalog';
+import { eventCatalog, eventTypesOf, isEventType, parsePayload, redactSecrets, secretFieldsOf, type EventType } from '../events/catalog';
 import { deadLetterTopic, eventSource, Topics } from '../events/topics';
 import { validPayloads } from './event-samples';
 
@@ -85,6 +85,11 @@ describe('eventTypesOf', () => {
       'com.offboarding.identity.accounts_reactivated.v1',
       'com.offboarding.identity.sso_connection_deleted.v1',
       'com.offboarding.identity.credentials_deleted.v1',
+      'com.offboarding.identity.user_created.v1',
+      'com.offboarding.identity.user_deactivated.v1',
+      'com.offboarding.identity.user_reactivated.v1',
+      'com.offboarding.identity.password_setup_issued.v1',
+      'com.offboarding.identity.password_set.v1',
       'com.offboarding.identity.audit_recorded.v1',
       'com.offboarding.identity.pii_masked.v1',
       'com.offboarding.identity.organization_purged.v1',
@@ -94,6 +99,20 @@ describe('eventTypesOf', () => {
   it('assigns every catalog type to exactly one producer', () => {
     const all = Object.values(ServiceName).flatMap((service) => eventTypesOf(service));
     expect(all.sort()).toEqual(Object.keys(eventCatalog).sort());
+  });
+});
+
+describe('secret fields', () => {
+  it('are marked on the password-setup link only, and redacted for keeping', () => {
+    const withSecrets = (Object.keys(eventCatalog) as EventType[]).filter((type) => secretFieldsOf(type).length > 0);
+    expect(withSecrets).toEqual(['com.offboarding.identity.password_setup_issued.v1']);
+    expect(secretFieldsOf('com.offboarding.identity.password_setup_issued.v1')).toEqual(['setupUrl']);
+    const sample = validPayloads['com.offboarding.identity.password_setup_issued.v1'];
+    const kept = redactSecrets('com.offboarding.identity.password_setup_issued.v1', sample);
+    expect(kept).toEqual({ ...sample, setupUrl: '[redacted]' });
+    expect(JSON.stringify(kept)).not.toContain('token=');
+    expect(sample.setupUrl).toContain('token=');
+    expect(redactSecrets(cancelled, validPayloads[cancelled])).toBe(validPayloads[cancelled]);
   });
 });
 

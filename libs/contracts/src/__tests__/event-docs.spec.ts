@@ -158,6 +158,8 @@ describe('payload JSON Schemas', () => {
   // Formats are annotations in draft 2020-12 and many validators ignore them, so the schemas
   // must reject malformed ids and timestamps through their patterns alone.
   const ajv = new Ajv2020({ strict: true, allErrors: true, validateFormats: false });
+  // Our one extension keyword: a field that carries a secret (see secretFieldsOf).
+  ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
   const validators = new Map<EventType, ValidateFunction>(schemas.map(({ type, schema }) => [type, ajv.compile(schema)]));
 
   interface Variant {

@@ -1,7 +1,7 @@
 import { Document } from 'yaml';
 import type { z } from 'zod';
 import { ServiceName } from '../domain';
-import { eventCatalog, eventTypesOf, type EventType } from '../events/catalog';
+import { eventCatalog, eventTypesOf, secretFieldsOf, type EventType } from '../events/catalog';
 import { deadLetterTopic, eventSubscriptions, Topics } from '../events/topics';
 import { cloudEventHeaders, deadLetterHeaders } from './headers';
 import { payloadJsonSchema, type JsonObject, type JsonValue } from './json-schema-utils';
@@ -51,7 +51,7 @@ function eventMessage(type: EventType): JsonObject {
     payload: { title: eventTitle(type), description: summary, 'x-json-schema-id': eventSchemaId(type), ...body },
     correlationId: { description: 'W3C trace context of the producing operation.', location: '$message.header#/traceparent' },
     bindings: kafkaKeyBinding(),
-    tags: [{ name: producer }],
+    tags: [{ name: producer }, ...(secretFieldsOf(type).length > 0 ? [{ name: 'contains-secret' }] : [])],
     externalDocs: { description: 'CloudEvents Kafka protocol binding (binary content mode)', url: CLOUDEVENTS_KAFKA_BINDING },
   };
 }
@@ -168,6 +168,10 @@ export function buildAsyncApiDocument(): JsonObject {
       tags: [
         ...services.map((service) => ({ name: service, description: `Owned by the ${service} service.` })),
         { name: 'dead-letter', description: 'Messages a consumer could not process.' },
+        {
+          name: 'contains-secret',
+          description: 'The payload carries a secret (fields marked x-secret): meant for the notification service that delivers it; never store or log those fields.',
+        },
       ],
     },
     defaultContentType: 'application/json',

@@ -22,6 +22,29 @@ const cancellationReason = z.enum(
 const suspensionReason = z.enum(Object.values(SuspensionReason) as [SuspensionReason, ...SuspensionReason[]]);
 const actor = z.string().min(1).max(200).describe('Actor id (a user id or "system:<job>"), never a name or e-mail.');
 const day = z.iso.date().describe('A calendar day (UTC), YYYY-MM-DD.');
+const amountMinor = z.int().min(0).describe('Amount in minor units of the currency (cents).');
+const currency = z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217 currency code.');
+
+/** The milestones of an offboarding timeline (SPEC §3.3), in timeline order. */
+export const MILESTONE_KINDS = [
+  'ENTITLEMENTS_CANCELLED',
+  'EXPORT_WINDOW_CLOSES',
+  'SSO_SHUTDOWN',
+  'PII_MASKED',
+  'PORTAL_HIDDEN',
+  'FINAL_CONFIRMATION',
+  'PURGE_ELIGIBLE',
+] as const;
+const milestoneKind = z.enum(MILESTONE_KINDS);
+
+/**
+ * Marks a payload field that carries a secret (a link that works as a credential). Such an event
+ * is meant for one consumer (the notification service that delivers it); the audit trail keeps
+ * it with the field redacted, and the schemas show `x-secret: true` on the field.
+ */
+function secret<T extends z.ZodType>(schema: T, description: string): T {
+  return schema.meta({ 'x-secret': true, description });
+}
 
 /** The effective CancellationPolicy copied at cancellation; later policy edits never change it. */
 export const cancellationPolicySnapshot = z.strictObject({
@@ -72,6 +95,16 @@ const organizationPurged = z.strictObject({
   requestId: id,
   deleted: z.record(z.string(), z.int().min(0)).describe('Rows deleted per table.'),
   purgedAt: instant,
+});
+
+/** What an offboarding did, counted, for the final confirmation letter. */
+const offboardingCounts = z.strictObject({
+  entitlementsCancelled: z.int().min(0),
+  usersDeactivated: z.int().min(0),
+  ssoConnectionsDeleted: z.int().min(0),
+  sessionsRevoked: z.int().min(0),
+  recordsMasked: z.int().min(0).describe('Personal-data records masked, over every service.'),
+  dataExports: z.int().min(0).describe('Data exports made ready for the organization.'),
 });
 
 interface EventDefinition<S extends z.ZodObject = z.ZodObject> {
@@ -191,12 +224,90 @@ export const eventCatalog = {
       policy: cancellationPolicySnapshot,
       startedAt: instant,
       startedBy: actor,
+      partnerOrganizationIds: z
+        .array(id)
+        .describe("For a vendor: its partner organizations, offboarded with it on the vendor's timeline (each has its own offboarding_started). Empty otherwise."),
+      vendorCaseId: id
+        .nullable()
+        .describe("For a partner offboarded with its vendor: the vendor's offboarding case, whose timeline (day 0, policy, dates) the partner follows. Null otherwise."),
+    }),
+  ),
+  'com.offboarding.entitlements.offboarding_entitlements_cancelled.v1': event(
+    'entitlements',
+    "Day 0 of an offboarding case: every active or suspended entitlement of the organization is cancelled (also when it had none).",
+    z.strictObject({
+      organizationId: id,
+      caseId: id,
+      cancelledEntitlements: z.int().min(0).describe('Entitlements this case cancelled (0 when none were active).'),
+      cancelledAt: instant,
     }),
   ),
   'com.offboarding.entitlements.offboarding_cancelled.v1': event(
     'entitlements',
     'An offboarding case was called off before day 0; nothing was cancelled by it.',
     z.strictObject({ organizationId: id, caseId: id, cancelledAt: instant, cancelledBy: actor }),
+  ),
+  'com.offboarding.entitlements.order_created.v1': event(
+    'entitlements',
+    'An order was recorded for the organization (billing and fulfilment act on it).',
+    z.strictObject({
+      organizationId: id,
+      orderId: id,
+      reference: z.string().min(1).max(100),
+      amountMinor,
+      currency,
+      status: z.enum(['OPEN', 'FULFILLED', 'CANCELLED']),
+      createdBy: actor,
+      createdAt: instant,
+    }),
+  ),
+  'com.offboarding.entitlements.quote_created.v1': event(
+    'entitlements',
+    'A quote was made out to the organization.',
+    z.strictObject({
+      organizationId: id,
+      quoteId: id,
+      reference: z.string().min(1).max(100),
+      amountMinor,
+      currency,
+      validUntil: instant,
+      createdBy: actor,
+      createdAt: instant,
+    }),
+  ),
+  'com.offboarding.entitlements.invoice_issued.v1': event(
+    'entitlements',
+    'An invoice was issued to the organization.',
+    z.strictObject({
+      organizationId: id,
+      invoiceId: id,
+      number: z.string().min(1).max(100),
+      orderId: id.nullable(),
+      amountMinor,
+      currency,
+      dueAt: instant,
+      issuedBy: actor,
+      issuedAt: instant,
+    }),
+  ),
+  'com.offboarding.entitlements.document_added.v1': event(
+    'entitlements',
+    "A document (contract, notice, ...) was added to the organization's records. Its title and content stay in the service.",
+    z.strictObject({
+      organizationId: id,
+      documentId: id,
+      kind: z.string().regex(/^[A-Z_]{1,32}$/),
+      contentType: z.string().min(1).max(100),
+      sizeBytes: z.int().min(0),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      addedBy: actor,
+      addedAt: instant,
+    }),
+  ),
+  'com.offboarding.entitlements.contact_added.v1': event(
+    'entitlements',
+    "A contact person was added to the organization. The person's name, e-mail, phone and address stay in the service.",
+    z.strictObject({ organizationId: id, contactId: id, addedBy: actor, addedAt: instant }),
   ),
   'com.offboarding.entitlements.audit_recorded.v1': event(
     'entitlements',
@@ -313,6 +424,64 @@ export const eventCatalog = {
       tornDownAt: instant,
     }),
   ),
+  'com.offboarding.provisioning.campaign_invalidated.v1': event(
+    'provisioning',
+    'An affiliate campaign was invalidated: it can no longer be opened or edited, and never comes back.',
+    z.strictObject({
+      organizationId: id,
+      campaignId: id,
+      entitlementId: id,
+      reason: z
+        .enum(['ENTITLEMENT_CANCELLED', 'PII_MASKED'])
+        .describe("ENTITLEMENT_CANCELLED: its AFL entitlement was cancelled; PII_MASKED: the organization's masking milestone invalidated what was left."),
+      invalidatedAt: instant,
+    }),
+  ),
+  'com.offboarding.provisioning.tracking_link_disabled.v1': event(
+    'provisioning',
+    'A tracking link was shut down: /t/<code> answers 410 Gone from now on.',
+    z.strictObject({
+      organizationId: id,
+      trackingLinkId: id,
+      campaignId: id,
+      reason: z.enum(['SUSPENDED', 'CANCELLED']).describe('SUSPENDED comes back with the entitlement; CANCELLED only when an admin enables the link again.'),
+      disabledAt: instant,
+    }),
+  ),
+  'com.offboarding.provisioning.tracking_link_enabled.v1': event(
+    'provisioning',
+    'A tracking link redirects again (its entitlement resumed, or an admin enabled it).',
+    z.strictObject({ organizationId: id, trackingLinkId: id, campaignId: id, enabledBy: actor, enabledAt: instant }),
+  ),
+  'com.offboarding.provisioning.credit_balance_frozen.v1': event(
+    'provisioning',
+    'A prepaid credit balance was frozen: consumption is refused until it is unfrozen.',
+    z.strictObject({
+      organizationId: id,
+      creditBalanceId: id,
+      entitlementId: id,
+      credits: z.int().min(0).describe('Credits left on the balance.'),
+      reason: z.enum(['SUSPENDED', 'CANCELLED']),
+      frozenAt: instant,
+    }),
+  ),
+  'com.offboarding.provisioning.credit_balance_unfrozen.v1': event(
+    'provisioning',
+    'A frozen credit balance can be consumed again (the entitlement resumed or was reactivated).',
+    z.strictObject({ organizationId: id, creditBalanceId: id, entitlementId: id, credits: z.int().min(0), unfrozenAt: instant }),
+  ),
+  'com.offboarding.provisioning.service_request_reviewed.v1': event(
+    'provisioning',
+    "An admin reviewed a service request of a cancelled service: completed or cancelled. The request's subject stays in the service.",
+    z.strictObject({
+      organizationId: id,
+      serviceRequestId: id,
+      serviceId: id,
+      outcome: z.enum(['COMPLETED', 'CANCELLED']),
+      reviewedBy: actor,
+      reviewedAt: instant,
+    }),
+  ),
   'com.offboarding.provisioning.audit_recorded.v1': event(
     'provisioning',
     'An offboarding action of the provisioning service, for the organization-wide audit trail.',
@@ -360,7 +529,7 @@ export const eventCatalog = {
     z.strictObject({
       organizationId: id,
       sessionIds: z.array(id).min(1).max(1000),
-      reason: z.enum(['LOGOUT', 'ADMIN', 'ACCOUNT_DEACTIVATED', 'PORTAL_ACCESS_DISABLED', 'REFRESH_TOKEN_REUSED']),
+      reason: z.enum(['LOGOUT', 'ADMIN', 'ACCOUNT_DEACTIVATED', 'PORTAL_ACCESS_DISABLED', 'REFRESH_TOKEN_REUSED', 'PASSWORD_SET']),
       revokedAt: instant,
     }),
   ),
@@ -398,6 +567,47 @@ export const eventCatalog = {
       deletedCredentials: z.int().min(0),
       deletedAt: instant,
     }),
+  ),
+  'com.offboarding.identity.user_created.v1': event(
+    'identity',
+    "A user account of the organization was created (a collaborator or a partner user). E-mail and name stay in the service.",
+    z.strictObject({ organizationId: id, userId: id, role: z.enum(['COLLABORATOR', 'PARTNER_USER']), createdAt: instant }),
+  ),
+  'com.offboarding.identity.user_deactivated.v1': event(
+    'identity',
+    'A user account was deactivated: the user cannot sign in and their sessions are revoked.',
+    z.strictObject({
+      organizationId: id,
+      userId: id,
+      reason: z
+        .enum(['ACCOUNTS_DEACTIVATED', 'PII_MASKED'])
+        .describe("ACCOUNTS_DEACTIVATED: an admin or the SSO shutdown milestone deactivated the organization's accounts; PII_MASKED: masking ended an account still active."),
+      deactivatedAt: instant,
+    }),
+  ),
+  'com.offboarding.identity.user_reactivated.v1': event(
+    'identity',
+    'A deactivated user account whose data still exists is active again (win-back). The user signs in once they set a password (password_setup_issued).',
+    z.strictObject({ organizationId: id, userId: id, reactivatedAt: instant }),
+  ),
+  'com.offboarding.identity.password_setup_issued.v1': event(
+    'identity',
+    'Staff issued a single-use, expiring password-setup link for a user (an invitation, a reset, or a win-back). CONTAINS A SECRET: setupUrl lets whoever holds it set the password, so this event is for the notification service that delivers it to the user; other consumers must ignore the field and never store or log it.',
+    z.strictObject({
+      organizationId: id,
+      userId: id,
+      setupId: id.describe('The link, without its secret: password_set names it when used.'),
+      purpose: z.enum(['INVITATION', 'RESET', 'WIN_BACK']),
+      setupUrl: secret(z.url(), 'The link to send to the user; its token works once, until expiresAt. A secret: deliver it, never store or log it.'),
+      expiresAt: instant,
+      issuedBy: actor,
+      issuedAt: instant,
+    }),
+  ),
+  'com.offboarding.identity.password_set.v1': event(
+    'identity',
+    "A user set their password with a password-setup link (which is used up); they can sign in with it.",
+    z.strictObject({ organizationId: id, userId: id, setupId: id, purpose: z.enum(['INVITATION', 'RESET', 'WIN_BACK']), setAt: instant }),
   ),
   'com.offboarding.identity.audit_recorded.v1': event(
     'identity',
@@ -461,12 +671,79 @@ export const eventCatalog = {
   'com.offboarding.retention.milestone_completed.v1': event(
     'retention',
     'A milestone of the offboarding timeline was confirmed done by the service that owns it.',
-    z.strictObject({ organizationId: id, caseId: id, milestone: z.enum(['ENTITLEMENTS_CANCELLED', 'EXPORT_WINDOW_CLOSES', 'SSO_SHUTDOWN', 'PII_MASKED', 'PORTAL_HIDDEN', 'FINAL_CONFIRMATION', 'PURGE_ELIGIBLE']), completedAt: instant }),
+    z.strictObject({ organizationId: id, caseId: id, milestone: milestoneKind, completedAt: instant }),
+  ),
+  'com.offboarding.retention.milestone_upcoming.v1': event(
+    'retention',
+    'A milestone the organization must hear about is coming (export window closes, SSO shutdown, masking, portal hidden, purge): sent once per notice, a configured number of days ahead (MILESTONE_NOTICE_DAYS, default 7 and 1), so a notification service can warn the customer in time.',
+    z.strictObject({
+      organizationId: id,
+      caseId: id,
+      milestone: milestoneKind,
+      dueAt: instant,
+      daysLeft: z.int().min(0).describe('Whole days from now until dueAt, rounded up.'),
+      noticeDays: z.int().min(1).describe('The notice this is (7 for the 7-days-ahead notice).'),
+      vendorOrganizationId: id.nullable().describe("For a partner offboarded with its vendor: the vendor. Null otherwise."),
+      publishedAt: instant,
+    }),
   ),
   'com.offboarding.retention.offboarding_completed.v1': event(
     'retention',
-    'The final confirmation of an offboarding: every milestone up to it is done (notifications tell the organization).',
-    z.strictObject({ organizationId: id, caseId: id, completedAt: instant }),
+    'The final confirmation of an offboarding: every milestone up to it is done (for a vendor: for the vendor and every partner). Carries what the confirmation letter says: what was done, when, and counts.',
+    z.strictObject({
+      organizationId: id,
+      caseId: id,
+      organizationType,
+      dayZero: day,
+      milestones: z
+        .array(z.strictObject({ milestone: milestoneKind, status: z.enum(['PENDING', 'DONE', 'SKIPPED', 'BLOCKED']), dueAt: instant.nullable(), completedAt: instant.nullable() }))
+        .describe('Every milestone of the timeline with its date; the ones still ahead (portal hidden on the same day, purge) are PENDING.'),
+      counts: offboardingCounts.describe('What was done for this organization.'),
+      partnerOrganizationIds: z.array(id).describe('For a vendor: the partners offboarded with it. Empty otherwise.'),
+      partnerCounts: offboardingCounts.describe("For a vendor: the same counts summed over its partners (zeros otherwise)."),
+      purgeEligibleAt: instant.describe('When the remaining data becomes eligible for purge.'),
+      completedAt: instant,
+    }),
+  ),
+  'com.offboarding.retention.legal_hold_placed.v1': event(
+    'retention',
+    "A legal hold was placed: nothing of the organization is masked or purged until it is released. The reason stays in the service.",
+    z.strictObject({ organizationId: id, caseId: id, holdId: id, placedBy: actor, placedAt: instant }),
+  ),
+  'com.offboarding.retention.legal_hold_released.v1': event(
+    'retention',
+    'A legal hold was released; a purge then needs an approval by another admin. The reason stays in the service.',
+    z.strictObject({ organizationId: id, caseId: id, holdId: id, releasedBy: actor, releasedAt: instant }),
+  ),
+  'com.offboarding.retention.retention_extended.v1': event(
+    'retention',
+    "An admin kept the organization's data longer: it becomes purge-eligible later. The reason stays in the service.",
+    z.strictObject({ organizationId: id, caseId: id, previousPurgeEligibleAt: instant, purgeEligibleAt: instant, extendedBy: actor, extendedAt: instant }),
+  ),
+  'com.offboarding.retention.export_window_extended.v1': event(
+    'retention',
+    'The organization asked for a delay in deactivation: the export window closes later, and every later milestone that ends access or destroys data moved with it.',
+    z.strictObject({
+      organizationId: id,
+      caseId: id,
+      previousClosesAt: instant,
+      closesAt: instant,
+      rescheduled: z
+        .array(z.strictObject({ milestone: milestoneKind, previousDueAt: instant.nullable(), dueAt: instant.nullable() }))
+        .describe('The milestones whose due date moved.'),
+      extendedBy: actor,
+      extendedAt: instant,
+    }),
+  ),
+  'com.offboarding.retention.purge_approved.v1': event(
+    'retention',
+    "An admin approved the organization's purge; the purge job sends it once the organization is eligible and not on hold.",
+    z.strictObject({ organizationId: id, caseId: id, requestId: id, approvedBy: actor, approvedAt: instant }),
+  ),
+  'com.offboarding.retention.purge_approval_revoked.v1': event(
+    'retention',
+    'A change of the purge decision after the approval (retention extended, a hold released) voided it: another approval is needed.',
+    z.strictObject({ organizationId: id, caseId: id, requestId: id, reason: z.enum(['RETENTION_EXTENDED', 'LEGAL_HOLD_RELEASED']), revokedAt: instant }),
   ),
   'com.offboarding.retention.data_export_ready.v1': event(
     'retention',
@@ -504,6 +781,21 @@ export type EventPayload<T extends EventType> = z.infer<(typeof eventCatalog)[T]
 
 export function isEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(eventCatalog, type);
+}
+
+/** Payload fields of an event type that carry a secret (marked with `x-secret`), e.g. a password-setup link. */
+export function secretFieldsOf(type: EventType): string[] {
+  const shape = eventCatalog[type].payload.shape as Record<string, z.ZodType>;
+  return Object.keys(shape).filter((field) => shape[field].meta()?.['x-secret'] === true);
+}
+
+/** The payload with its secret fields replaced, for anything that keeps or shows events (the audit trail, logs). */
+export function redactSecrets<T extends EventType>(type: T, data: EventPayload<T>): EventPayload<T> {
+  const fields = secretFieldsOf(type);
+  if (fields.length === 0) return data;
+  const copy: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const field of fields) if (field in copy) copy[field] = '[redacted]';
+  return copy as EventPayload<T>;
 }
 
 /** Event types a given service publishes, in catalog order. */

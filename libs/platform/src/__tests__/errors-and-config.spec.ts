@@ -17,7 +17,7 @@ describe('GraphQL error formatting', () => {
   it('keeps a domain error’s code, message and details', () => {
     const error = wrap(new InvalidTransitionError('entitlement', 'CANCELLED', 'cancel'));
     expect(format(error.toJSON(), error)).toEqual({
-      message: 'cannot cancel a entitlement that is CANCELLED',
+      message: 'cannot cancel an entitlement that is CANCELLED',
       path: ['field'],
       locations: undefined,
       extensions: { code: 'INVALID_TRANSITION', entity: 'entitlement', currentStatus: 'CANCELLED', action: 'cancel' },

@@ -12,6 +12,10 @@ export const ErrorCode = {
   EXPORT_WINDOW_CLOSED: 'EXPORT_WINDOW_CLOSED',
   /** A purge approval by the admin who last extended retention or released the legal hold. */
   FOUR_EYES_REQUIRED: 'FOUR_EYES_REQUIRED',
+  /** The organization (or, for a partner, its vendor) is on legal hold: nothing is purged until it is released. */
+  LEGAL_HOLD: 'LEGAL_HOLD',
+  /** The vendor is being offboarded: it takes no new partners. */
+  VENDOR_OFFBOARDING: 'VENDOR_OFFBOARDING',
   /** The SSO connection's secret was deleted (offboarding): SSO login is over for good. */
   SSO_CONNECTION_DELETED: 'SSO_CONNECTION_DELETED',
   /** An Idempotency-Key sent again with another mutation or other input than its first use. */
@@ -53,9 +57,22 @@ export class InvalidInputError extends DomainError {
   }
 }
 
+/** "a contract", "an entitlement", "an SSO connection": the indefinite article English puts before a noun. */
+export function withArticle(noun: string): string {
+  const vowelSound = /^[aeiou]/i.test(noun) && !/^(uni|use|usu|uti|eu|one)/i.test(noun);
+  // Upper-case codes are read letter by letter: "an SSO", "an ENV", "a PLG", "an ADMIN".
+  const spelled = /^[A-Z]{2,}\b/.test(noun) && /^[AEFHILMNORSX]/.test(noun);
+  return `${vowelSound || spelled ? 'an' : 'a'} ${noun}`;
+}
+
+/** `startOffboarding` → "start offboarding": transition names read as words in messages. */
+export function actionWords(action: string): string {
+  return action.replace(/([a-z])([A-Z])/g, (_, lower: string, upper: string) => `${lower} ${upper.toLowerCase()}`);
+}
+
 export class InvalidTransitionError extends DomainError {
   constructor(entity: string, from: string, action: string) {
-    super(ErrorCode.INVALID_TRANSITION, `cannot ${action} a ${entity} that is ${from}`, {
+    super(ErrorCode.INVALID_TRANSITION, `cannot ${actionWords(action)} ${withArticle(entity)} that is ${from}`, {
       entity,
       currentStatus: from,
       action,

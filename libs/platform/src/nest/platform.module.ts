@@ -13,11 +13,13 @@ import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv } from '..
 import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
+import { IdArgumentsInterceptor } from '../graphql/id-arguments.interceptor';
 import { createLogger } from '../logging/logger';
 import { JobScheduler } from '../jobs/job-scheduler';
 import { HttpMaskingKeys } from '../privacy/http-masking-keys';
 import { MaskingKeys } from '../privacy/masking';
 import { Clock, OffsetClock, SystemClock } from '../time/clock';
+import { devClockStore } from '../time/offset-file';
 import { OrganizationExportModule } from '../export/organization-export.module';
 import { DevToolsController } from './dev-tools.controller';
 import { Metrics } from '../observability/metrics';
@@ -63,7 +65,9 @@ export class PlatformModule {
     initTracing(options.service);
     // Fails the start in production without INTERNAL_API_TOKEN, naming it.
     if (config.nodeEnv === 'production' && process.env.SCHEMA_ONLY !== 'true') internalApiToken();
-    const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock();
+    // Outside production the clock can be moved forward; the offset is kept under DATA_DIR so a
+    // restarted stack stays at the time its data was written at.
+    const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock(new SystemClock(), devClockStore(options.service));
     const metrics = new Metrics(options.service);
     const accessTokens = options.accessTokens ?? new JwksAccessTokenVerifier(jwksUrlFromEnv());
     return {
@@ -99,6 +103,8 @@ export class PlatformModule {
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
+        // A malformed id is the caller's mistake: BAD_USER_INPUT, before any lookup.
+        { provide: APP_INTERCEPTOR, useClass: IdArgumentsInterceptor },
         // Every mutation honours an Idempotency-Key (recorded by the unit of work below).
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: AccessTokenVerifier, useValue: accessTokens },

@@ -11,16 +11,27 @@ export class SystemClock extends Clock {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Where an OffsetClock keeps its offset between runs. */
+export interface OffsetStore {
+  load(): number;
+  save(offsetMs: number): void;
+}
+
 /**
  * The system clock plus an offset. Every service runs on one outside production, so the whole
  * stack can be moved forward in time (`_devAdvanceClock`) to watch grace periods and timelines
- * play out. Time never moves backwards: offsets only grow.
+ * play out. Time never moves backwards: offsets only grow. With a store the offset survives a
+ * restart, so data dated in the (shifted) future stays consistent with the clock.
  */
 export class OffsetClock extends Clock {
   private offset = 0;
 
-  constructor(private readonly base: Clock = new SystemClock()) {
+  constructor(
+    private readonly base: Clock = new SystemClock(),
+    private readonly store: OffsetStore | null = null,
+  ) {
     super();
+    if (store) this.offset = store.load();
   }
 
   now(): Date {
@@ -35,6 +46,7 @@ export class OffsetClock extends Clock {
   setOffset(offsetMs: number): void {
     if (!Number.isSafeInteger(offsetMs) || offsetMs < 0) throw new RangeError('clock offset must be a whole, non-negative number of milliseconds');
     if (offsetMs < this.offset) throw new RangeError(`clock offset may only grow (now ${this.offset} ms)`);
+    this.store?.save(offsetMs);
     this.offset = offsetMs;
   }
 }
