@@ -19,6 +19,7 @@ import { eventPropagationScenario } from './scenarios/event-propagation';
 import { bulkOffboardingScenario } from './scenarios/bulk-offboarding';
 import { federatedReadScenario } from './scenarios/federated-read';
 import { dataExportScenario } from './scenarios/data-export';
+import { queryLimitsScenario } from './scenarios/query-limits';
 
 // `npm run bench`: every scenario against its baseline in this process, interleaved, on real
 // PostgreSQL when BENCH_DATABASE_URL is given (else PGlite) and the development broker unless
@@ -34,6 +35,7 @@ const SCENARIOS: Scenario[] = [
   maskingScenario,
   purgeScenario,
   inboxScenario,
+  queryLimitsScenario,
 ];
 
 async function main(): Promise<void> {

@@ -8,7 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import {
   injectTraceContext,
@@ -21,7 +21,7 @@ import {
   tracingMiddleware,
 } from '@offboarding/platform';
 import { authenticateRequests, type RequestAuth } from './gateway-auth';
-import { queryLimitRules } from './query-limits';
+import { parseOptions, type QueryLimitsContext, type QueryMeasure, queryLimitsMiddleware, queryLimitsPlugin, tokenLimitOf } from './query-limits';
 import { RateLimiter } from './rate-limiter';
 import { RevocationList } from './revocation-list';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
@@ -50,18 +50,21 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<RequestAuth> {
   }
 }
 
-/** Keeps the code of our own validation rules (Apollo reports them all as GRAPHQL_VALIDATION_FAILED). */
+/** A document cut off by the token cap is refused as too large, not as a syntax error. */
 export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const limit = formatted.extensions?.limit;
-  if (typeof limit === 'string') return { message: formatted.message, locations: formatted.locations, extensions: { code: limit } };
+  const tokens = formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitOf(formatted.message) : null;
+  if (tokens !== null) {
+    return { message: `the document has more than ${tokens} tokens; at most ${tokens} are allowed`, extensions: { code: 'QUERY_TOO_LARGE', maxTokens: tokens } };
+  }
   return formatted;
 }
 
 /**
  * Apollo Gateway over the supergraph composed at build time (never runtime introspection),
  * with health probes beside /graphql. Every request is authenticated (JWKS-verified access token,
- * revocation list, per-caller rate limit) and validated against depth, alias and cost limits
- * before a subgraph sees it; subgraphs get the token and verify it themselves.
+ * revocation list, per-caller rate limit) and measured against token, depth, alias, directive and
+ * cost limits before graphql-js validation and before a subgraph sees it; subgraphs get the
+ * token and verify it themselves.
  */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
@@ -100,17 +103,27 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     supergraphSdl,
     buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrl(name, url) }),
   });
+  // The API schema the query limits measure against, once the gateway has loaded the supergraph.
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
+  });
   const production = config.nodeEnv === 'production';
-  const server = new ApolloServer<RequestAuth>({
+  const server = new ApolloServer<RequestAuth & QueryLimitsContext>({
     gateway,
     csrfPrevention: true,
     introspection: !production,
     // No "Did you mean ...?" hints that would map the schema for a caller in production.
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
-    validationRules: queryLimitRules(config.queryLimits),
+    parseOptions: parseOptions(config.queryLimits),
     formatError: formatGatewayError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metrics.apolloPlugin(), operationLogPlugin(logger)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      metrics.apolloPlugin(),
+      operationLogPlugin(logger),
+      queryLimitsPlugin(config.queryLimits, logger),
+    ],
     logger,
   });
 
@@ -178,9 +191,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     },
     express.json({ limit: '1mb' }),
     authenticateRequests(verifier, revocations, limiter, logger),
+    queryLimitsMiddleware(() => apiSchema, config.queryLimits, logger),
     expressMiddleware(server, {
       context: ({ req, res }) =>
-        Promise.resolve({ ...(res.locals.auth as RequestAuth), requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]) }),
+        Promise.resolve({
+          ...(res.locals.auth as RequestAuth),
+          requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+          queryMeasure: res.locals.queryMeasure as QueryMeasure | undefined,
+        }),
     }),
   );
   // A body over the limit (or unparsable JSON) is answered in the GraphQL error shape.
