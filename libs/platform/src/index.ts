@@ -3,6 +3,7 @@ export * from './logging/logger';
 export * from './errors/domain-error';
 export * from './errors/format-graphql-error';
 export * from './graphql/connection';
+export * from './graphql/text-input';
 export * from './time/clock';
 export * from './nest/tokens';
 export * from './nest/event-handler-registry';

@@ -14,8 +14,9 @@ export const ErrorCode = {
   FOUR_EYES_REQUIRED: 'FOUR_EYES_REQUIRED',
   /** The SSO connection's secret was deleted (offboarding): SSO login is over for good. */
   SSO_CONNECTION_DELETED: 'SSO_CONNECTION_DELETED',
-  /** Gateway limits: per-caller request rate, operation depth, cost and aliases. */
+  /** Gateway limits: per-caller request rate, document size (tokens), operation depth, cost and aliases. */
   RATE_LIMITED: 'RATE_LIMITED',
+  QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',

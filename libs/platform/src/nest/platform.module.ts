@@ -13,6 +13,7 @@ import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv } from '..
 import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
+import { checkTextInputs } from '../graphql/text-input';
 import { createLogger } from '../logging/logger';
 import { JobScheduler } from '../jobs/job-scheduler';
 import { HttpMaskingKeys } from '../privacy/http-masking-keys';
@@ -81,6 +82,8 @@ export class PlatformModule {
           formatError: createGraphQLErrorFormatter(logger),
           // Guards run on field and reference resolvers too, so no field escapes its access rule.
           fieldResolverEnhancers: ['guards'],
+          // Every text argument and input field is checked and normalized once, before any resolver.
+          transformSchema: checkTextInputs,
           // Every request is authenticated here once; the access guard and @CurrentCaller() read the result.
           context: async ({ req }: { req: { headers?: Record<string, string | string[] | undefined> } }) => ({
             req,
