@@ -11,6 +11,7 @@ import express from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import {
+  httpRevocationFeed,
   injectTraceContext,
   internalAuthHeaders,
   JwksAccessTokenVerifier,
@@ -18,12 +19,12 @@ import {
   operationLogPlugin,
   REQUEST_ID_HEADER,
   requestIdFrom,
+  RevocationList,
   tracingMiddleware,
 } from '@offboarding/platform';
 import { authenticateRequests, type RequestAuth } from './gateway-auth';
 import { parseOptions, type QueryLimitsContext, type QueryMeasure, queryLimitsMiddleware, queryLimitsPlugin, tokenLimitOf } from './query-limits';
 import { RateLimiter } from './rate-limiter';
-import { RevocationList } from './revocation-list';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 
@@ -89,9 +90,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   };
   const verifier = new JwksAccessTokenVerifier(config.jwksUrl);
   const revocations = new RevocationList(
-    `${config.identityBaseUrl}/internal/revoked-sessions`,
-    // In production without INTERNAL_API_TOKEN every poll fails saying so, and authenticated requests get 503.
-    () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
+    httpRevocationFeed(
+      `${config.identityBaseUrl}/internal/revoked-sessions`,
+      // In production without INTERNAL_API_TOKEN every poll fails saying so, and authenticated requests get 503.
+      () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
+    ),
     config.revocationPollIntervalMs,
     logger,
   );

@@ -10,7 +10,7 @@ import { AccountOffboardingService } from './offboarding/account-offboarding.ser
 import { PortalAccessService } from './portal-access/portal-access.service';
 import { DataLifecycleService } from './privacy/data-lifecycle.service';
 import { AuthService } from './sessions/auth.service';
-import { JwksController, RevokedSessionsController } from './sessions/identity-http.controllers';
+import { JwksController, OwnRevocationFeed, RevokedSessionsController } from './sessions/identity-http.controllers';
 import { SessionsService } from './sessions/sessions.service';
 import { SsoConnectionsService } from './sso/sso-connections.service';
 import { AdminSeed } from './users/admin-seed';
@@ -32,6 +32,7 @@ export class IdentityModule {
         PortalAccessService,
         UsersService,
         SessionsService,
+        OwnRevocationFeed,
         AuthService,
         SsoConnectionsService,
         AccountOffboardingService,

@@ -25,6 +25,7 @@ export * from './observability/operation-log';
 export * from './observability/tracing';
 export * from './export';
 export * from './auth/access-token';
+export * from './auth/revocation-list';
 export * from './auth/access.guard';
 export * from './audit/audit-log.entity';
 export * from './audit/audit-log';

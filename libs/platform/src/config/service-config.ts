@@ -30,6 +30,7 @@ const baseSchema = z.object({
   MASKING_KEY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
   RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
   INTERNAL_API_TOKEN: z.string().min(32).optional(),
+  REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
@@ -41,6 +42,8 @@ export interface ServiceConfig {
   port: number;
   logLevel: string;
   kafkaBrokers: string[];
+  /** How often the list of revoked sessions is read from identity. */
+  revocationPollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -62,5 +65,6 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     port: values.PORT ?? DEFAULT_PORTS[service],
     logLevel: values.LOG_LEVEL,
     kafkaBrokers: values.KAFKA_BROKERS,
+    revocationPollIntervalMs: values.REVOCATION_POLL_INTERVAL_MS,
   };
 }

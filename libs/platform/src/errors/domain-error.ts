@@ -14,6 +14,8 @@ export const ErrorCode = {
   FOUR_EYES_REQUIRED: 'FOUR_EYES_REQUIRED',
   /** The SSO connection's secret was deleted (offboarding): SSO login is over for good. */
   SSO_CONNECTION_DELETED: 'SSO_CONNECTION_DELETED',
+  /** A dependency the answer needs is not available right now; retry shortly. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Gateway limits: per-caller request rate, document size (tokens), operation depth, cost and aliases. */
   RATE_LIMITED: 'RATE_LIMITED',
   QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',

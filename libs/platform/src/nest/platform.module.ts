@@ -9,7 +9,8 @@ import type { ServiceName } from '@offboarding/contracts';
 import { Outbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@offboarding/persistence';
 import { AccessGuard } from '../auth/access.guard';
-import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv } from '../auth/access-token';
+import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv, revocationFeedUrlFromEnv, withSessionCheck } from '../auth/access-token';
+import { httpRevocationFeed, RevocationList } from '../auth/revocation-list';
 import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
@@ -25,9 +26,10 @@ import { Metrics } from '../observability/metrics';
 import { MetricsController } from '../observability/metrics.controller';
 import { operationLogPlugin } from '../observability/operation-log';
 import { initTracing } from '../observability/tracing';
-import { internalApiToken } from '../auth/internal-token';
+import { internalApiToken, internalAuthHeaders } from '../auth/internal-token';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { HealthController } from './health.controller';
+import { RevocationPolling } from './revocation-polling';
 import { SERVICE_DATABASE, ServiceRuntime } from './service-runtime';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
 
@@ -46,6 +48,11 @@ export interface SubgraphModuleOptions {
    * (IDENTITY_JWKS_URL, or derived from IDENTITY_URL); the identity service passes its own keys.
    */
   accessTokens?: AccessTokenVerifier;
+  /**
+   * Where revoked sessions are read from. Default: identity's revocation feed over HTTP (the one
+   * the gateway polls); the identity service reads its own database (`RevocationList.useFeed`).
+   */
+  revocationFeed?: 'identity-http' | 'set-by-the-service';
 }
 
 /**
@@ -65,6 +72,12 @@ export class PlatformModule {
     const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock();
     const metrics = new Metrics(options.service);
     const accessTokens = options.accessTokens ?? new JwksAccessTokenVerifier(jwksUrlFromEnv());
+    // Subgraphs refuse revoked sessions too, not only the gateway: they may be reached directly.
+    const revocations = new RevocationList(
+      options.revocationFeed === 'set-by-the-service' ? null : httpRevocationFeed(revocationFeedUrlFromEnv(), () => internalAuthHeaders()),
+      config.revocationPollIntervalMs,
+      logger,
+    );
     return {
       module: PlatformModule,
       imports: [
@@ -87,7 +100,7 @@ export class PlatformModule {
           // Every request is authenticated here once; the access guard and @CurrentCaller() read the result.
           context: async ({ req }: { req: { headers?: Record<string, string | string[] | undefined> } }) => ({
             req,
-            ...(await accessTokens.authenticate(req.headers?.authorization)),
+            ...withSessionCheck(await accessTokens.authenticate(req.headers?.authorization), revocations),
           }),
         }),
         OrganizationExportModule,
@@ -101,6 +114,8 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: AccessTokenVerifier, useValue: accessTokens },
+        { provide: RevocationList, useValue: revocations },
+        RevocationPolling,
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         {
@@ -143,6 +158,7 @@ export class PlatformModule {
         MaskingKeys,
         Metrics,
         AccessTokenVerifier,
+        RevocationList,
       ],
     };
   }
