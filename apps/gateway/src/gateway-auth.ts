@@ -10,6 +10,8 @@ export interface RequestAuth {
   authorization: string | null;
   /** Correlates the gateway's and the subgraphs' log lines of one request. */
   requestId?: string;
+  /** The client's address as this gateway sees it, forwarded to the subgraphs as X-Forwarded-For. */
+  clientAddress?: string;
 }
 
 function refuse(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {

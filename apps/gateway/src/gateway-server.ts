@@ -19,6 +19,7 @@ import {
   operationLogPlugin,
   REQUEST_ID_HEADER,
   requestIdFrom,
+  retryAfterPlugin,
   RevocationList,
   tracingMiddleware,
 } from '@offboarding/platform';
@@ -38,15 +39,18 @@ export interface RunningGateway {
 
 /**
  * Forwards the caller's verified access token, so every subgraph can verify it again, with the
- * request id and the trace context, so logs and traces follow the request into the subgraphs.
+ * request id and the trace context, so logs and traces follow the request into the subgraphs, and
+ * the client's address.
  */
 class AuthenticatedDataSource extends RemoteGraphQLDataSource<RequestAuth> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestAuth>): void {
     if (!request.http) return;
     // Health checks of the gateway itself run without a request context.
-    const { authorization, requestId } = context as Partial<RequestAuth>;
+    const { authorization, requestId, clientAddress } = context as Partial<RequestAuth>;
     if (typeof authorization === 'string') request.http.headers.set('authorization', authorization);
     if (requestId) request.http.headers.set(REQUEST_ID_HEADER, requestId);
+    // The client's address, for what subgraphs count per address (sign-in throttling).
+    if (clientAddress) request.http.headers.set('x-forwarded-for', clientAddress);
     injectTraceContext(request.http.headers);
   }
 }
@@ -126,6 +130,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       metrics.apolloPlugin(),
       operationLogPlugin(logger),
       queryLimitsPlugin(config.queryLimits, logger),
+      retryAfterPlugin(),
     ],
     logger,
   });
@@ -200,6 +205,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         Promise.resolve({
           ...(res.locals.auth as RequestAuth),
           requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+          clientAddress: req.ip ?? req.socket.remoteAddress,
           queryMeasure: res.locals.queryMeasure as QueryMeasure | undefined,
         }),
     }),

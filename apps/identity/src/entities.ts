@@ -1,6 +1,7 @@
 import { AuditLogEntity, PurgeRequestEntity } from '@offboarding/platform';
 import { PortalAccessEntity } from './portal-access/portal-access.entity';
 import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity';
+import { SignInThrottleEntity } from './sessions/sign-in-throttle.entity';
 import { SsoConnectionEntity } from './sso/sso-connection.entity';
 import { CredentialEntity, KnownOrganizationEntity, UserEntity, UserPiiEntity } from './users/user.entity';
 
@@ -12,6 +13,7 @@ export const entities = [
   CredentialEntity,
   SessionEntity,
   RefreshTokenEntity,
+  SignInThrottleEntity,
   SsoConnectionEntity,
   AuditLogEntity,
   PurgeRequestEntity,

@@ -12,6 +12,7 @@ import { DataLifecycleService } from './privacy/data-lifecycle.service';
 import { AuthService } from './sessions/auth.service';
 import { JwksController, OwnRevocationFeed, RevokedSessionsController } from './sessions/identity-http.controllers';
 import { SessionsService } from './sessions/sessions.service';
+import { SignInThrottle } from './sessions/sign-in-throttle';
 import { SsoConnectionsService } from './sso/sso-connections.service';
 import { AdminSeed } from './users/admin-seed';
 import { UsersService } from './users/users.service';
@@ -33,6 +34,7 @@ export class IdentityModule {
         UsersService,
         SessionsService,
         OwnRevocationFeed,
+        SignInThrottle,
         AuthService,
         SsoConnectionsService,
         AccountOffboardingService,

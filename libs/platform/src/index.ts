@@ -2,6 +2,7 @@ export * from './config/service-config';
 export * from './logging/logger';
 export * from './errors/domain-error';
 export * from './errors/format-graphql-error';
+export * from './errors/retry-after';
 export * from './graphql/connection';
 export * from './graphql/text-input';
 export * from './time/clock';

@@ -3,6 +3,7 @@ import {
   AdminOnly,
   AnyRole,
   assertOrganizationAccess,
+  ClientAddress,
   type Caller,
   CurrentCaller,
   InvalidInputError,
@@ -78,10 +79,13 @@ export class AuthResolver {
     };
   }
 
-  @Mutation(() => AuthPayloadModel, { description: 'Signs in with e-mail and password. UNAUTHENTICATED with one message for every bad combination.' })
+  @Mutation(() => AuthPayloadModel, {
+    description:
+      'Signs in with e-mail and password. UNAUTHENTICATED with one message for every bad combination; RATE_LIMITED (with `retryAfterSeconds` and a `Retry-After` header) after repeated failures for the account or from the address, even with the right password, until the lock ends.',
+  })
   @Public()
-  async login(@Args('email') email: string, @Args('password') password: string): Promise<AuthPayloadModel> {
-    return this.payload(await this.auth.login(email, password));
+  async login(@Args('email') email: string, @Args('password') password: string, @ClientAddress() clientAddress: string | null): Promise<AuthPayloadModel> {
+    return this.payload(await this.auth.login(email, password, clientAddress));
   }
 
   @Mutation(() => AuthPayloadModel, {

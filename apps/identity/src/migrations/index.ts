@@ -1,6 +1,7 @@
 import { MessagingTables1732000000000 } from '@offboarding/messaging';
 import { PortalAccess1732000000001 } from './1732000000001-portal-access';
 import { UsersSessionsSso1732000000002 } from './1732000000002-users-sessions-sso';
+import { SignInThrottle1734300000001 } from './1734300000001-sign-in-throttle';
 
 /** Every migration of this service, oldest first. */
-export const migrations = [MessagingTables1732000000000, PortalAccess1732000000001, UsersSessionsSso1732000000002];
+export const migrations = [MessagingTables1732000000000, PortalAccess1732000000001, UsersSessionsSso1732000000002, SignInThrottle1734300000001];

@@ -66,3 +66,9 @@ export const CurrentCaller = createParamDecorator(
 export const OptionalCaller = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Caller | null => graphqlContextOf(context)?.caller ?? null,
 );
+
+/** Resolver parameter: the client's address (as the gateway forwarded it, see TRUST_PROXY), or null. */
+export const ClientAddress = createParamDecorator((_data: unknown, context: ExecutionContext): string | null => {
+  const request = (graphqlContextOf(context) as { req?: { ip?: string } } | undefined)?.req;
+  return request?.ip ?? null;
+});

@@ -29,11 +29,14 @@ export const SUBGRAPH_BODY_LIMIT = '2mb';
 
 /**
  * A subgraph application: JSON bodies up to SUBGRAPH_BODY_LIMIT (Express's default of 100 kB would
- * refuse a document the API accepts) and nothing else; not yet listening.
+ * refuse a document the API accepts) and nothing else, client addresses from the proxies
+ * TRUST_PROXY names; not yet listening.
  */
 export async function createSubgraphApp(appModule: Type<unknown>, options: NestApplicationOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(appModule, { ...options, bodyParser: false });
   app.useBodyParser('json', { limit: SUBGRAPH_BODY_LIMIT });
+  // The client's address is what the gateway forwards; sign-in throttling counts per address.
+  app.set('trust proxy', app.get<ServiceConfig>(SERVICE_CONFIG).trustProxy);
   return app;
 }
 

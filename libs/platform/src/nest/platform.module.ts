@@ -14,6 +14,7 @@ import { httpRevocationFeed, RevocationList } from '../auth/revocation-list';
 import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
+import { retryAfterPlugin } from '../errors/retry-after';
 import { checkTextInputs } from '../graphql/text-input';
 import { createLogger } from '../logging/logger';
 import { JobScheduler } from '../jobs/job-scheduler';
@@ -89,7 +90,7 @@ export class PlatformModule {
           path: '/graphql',
           csrfPrevention: true,
           // Traces go through OpenTelemetry, not Apollo's per-request inline format.
-          plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.apolloPlugin(), operationLogPlugin(logger)],
+          plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.apolloPlugin(), operationLogPlugin(logger), retryAfterPlugin()],
           introspection: config.nodeEnv !== 'production',
           includeStacktraceInErrorResponses: false,
           formatError: createGraphQLErrorFormatter(logger),
