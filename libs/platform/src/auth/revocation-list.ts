@@ -49,6 +49,8 @@ export class RevocationList {
   private timer: NodeJS.Timeout | null = null;
   private loaded = false;
   private polling: Promise<void> | null = null;
+  /** Failed reads in a row: the first is logged, the rest only when they end. */
+  private failures = 0;
   /** Re-read this much before the last answer's instant: covers transactions that committed late. */
   static readonly OVERLAP_MS = 60_000;
 
@@ -67,13 +69,27 @@ export class RevocationList {
   /** Loads the list once (so no revoked token passes after a restart) and starts polling. */
   async start(): Promise<void> {
     if (this.timer) return;
-    await this.poll().catch((error: unknown) => this.logger.warn({ err: error }, 'revocation list not loaded yet; retrying'));
+    await this.read();
     this.timer = setInterval(() => {
-      this.polling ??= this.poll()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'revocation list poll failed; retrying'))
-        .finally(() => (this.polling = null));
+      this.polling ??= this.read().finally(() => (this.polling = null));
     }, this.intervalMs);
     this.timer.unref();
+  }
+
+  /** One poll, logged once per outage (a warning when it starts, a line when it ends) rather than per poll. */
+  private async read(): Promise<void> {
+    try {
+      await this.poll();
+      if (this.failures > 0) this.logger.info({ failedPolls: this.failures }, 'revocation list read again');
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      if (this.failures === 1) {
+        this.logger.warn({ err: error }, this.loaded ? 'revocation list poll failed; retrying every interval' : 'revocation list not loaded yet; retrying every interval');
+      } else {
+        this.logger.debug({ err: error, failedPolls: this.failures }, 'revocation list poll failed');
+      }
+    }
   }
 
   async stop(): Promise<void> {
