@@ -323,10 +323,12 @@ function formatCost(cost: number): string {
 
 /** Brackets (selection sets, argument lists, list and object values) a document may nest. */
 export const MAX_NESTING = 64;
+/** Longer documents (a large string argument) are parsed each time rather than kept. */
+const MAX_REMEMBERED_LENGTH = 20_000;
 
 /**
- * Parses with the token cap and checks the document's text, remembering the last documents that
- * passed (by their text) so a page sent again is not parsed again here.
+ * Parses with the token cap and checks the document's text, remembering the last (short)
+ * documents that passed, by their text, so a page sent again is not parsed again here.
  */
 export class DocumentLimits {
   private readonly passed = new Map<string, DocumentNode>();
@@ -348,8 +350,10 @@ export class DocumentLimits {
     this.scan(query);
     const document = parse(query, { maxTokens: this.limits.maxTokens, noLocation: true });
     checkDocumentLimits(document, this.limits);
-    this.passed.set(query, document);
-    if (this.passed.size > this.capacity) this.passed.delete(this.passed.keys().next().value!);
+    if (query.length <= MAX_REMEMBERED_LENGTH) {
+      this.passed.set(query, document);
+      if (this.passed.size > this.capacity) this.passed.delete(this.passed.keys().next().value!);
+    }
     return document;
   }
 
