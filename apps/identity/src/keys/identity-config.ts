@@ -35,7 +35,7 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   ADMIN_PASSWORD: z.string().min(1).optional(),
   SIGN_IN_LOCK_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  SIGN_IN_ADDRESS_LOCK_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(20),
+  SIGN_IN_ADDRESS_LOCK_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
   SIGN_IN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   SIGN_IN_MAX_LOCK_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(900),
   SIGN_IN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(3600),
