@@ -1,7 +1,7 @@
 import { AuditLogEntity, PurgeRequestEntity } from '@offboarding/platform';
 import { PortalAccessEntity } from './portal-access/portal-access.entity';
 import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity';
-import { SignInThrottleEntity } from './sessions/sign-in-throttle.entity';
+import { SignInAttemptEntity, SignInThrottleEntity } from './sessions/sign-in-throttle.entity';
 import { SsoConnectionEntity } from './sso/sso-connection.entity';
 import { CredentialEntity, KnownOrganizationEntity, UserEntity, UserPiiEntity } from './users/user.entity';
 
@@ -14,6 +14,7 @@ export const entities = [
   SessionEntity,
   RefreshTokenEntity,
   SignInThrottleEntity,
+  SignInAttemptEntity,
   SsoConnectionEntity,
   AuditLogEntity,
   PurgeRequestEntity,

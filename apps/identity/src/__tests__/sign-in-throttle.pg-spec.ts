@@ -5,7 +5,8 @@ import { entities } from '../entities';
 import { loadIdentityConfig } from '../keys/identity-config';
 import { RealTime } from '../keys/identity-providers';
 import { migrations } from '../migrations';
-import { type SignInAdmission, SignInThrottle } from '../sessions/sign-in-throttle';
+import type { DomainError } from '@offboarding/platform';
+import { SignInThrottle } from '../sessions/sign-in-throttle';
 
 // Two identity replicas on one PostgreSQL database, attacked at once: the throttle's counts are
 // shared, so a burst spread over both replicas gets no more password checks than one would give.
@@ -28,17 +29,27 @@ describe('sign-in throttling across replicas (real PostgreSQL)', () => {
     for (const db of databases) await db.close();
   });
 
-  it('lets exactly the limit of 40 concurrent attempts on one account through, whichever replica they reach', async () => {
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 40 }, (_, i) => replicas[i % 2].admit('mallory-target@example.com', `10.0.${i % 7}.1`)),
-    );
-    const admitted = outcomes.filter((outcome): outcome is PromiseFulfilledResult<SignInAdmission> => outcome.status === 'fulfilled');
-    const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    expect(admitted).toHaveLength(5);
-    expect(refused.map((outcome) => (outcome.reason as { code?: string }).code)).toEqual(Array.from({ length: 35 }, () => 'RATE_LIMITED'));
-    // The fifth attempt holds the lock until it proves the password.
-    expect(admitted.filter((outcome) => outcome.value.keys.some((key) => key.kind === 'account' && key.lockedUntil !== null))).toHaveLength(1);
-    await replicas[1].succeeded(admitted.find((outcome) => outcome.value.keys.some((key) => key.lockedUntil !== null))!.value);
-    await expect(replicas[0].admit('mallory-target@example.com', '10.0.0.1')).resolves.toMatchObject({ keys: expect.any(Array) });
+  /** One sign-in through a replica: a place, then the password's verdict; the error code when refused. */
+  const attempt = async (replica: SignInThrottle, email: string, right: boolean): Promise<string> => {
+    let admission;
+    try {
+      admission = await replica.admit(email, '10.0.0.1');
+    } catch (error) {
+      return `${(error as DomainError).code}:${String((error as DomainError).details.reason)}`;
+    }
+    if (right) await replica.succeeded(admission);
+    else await replica.failed(admission);
+    return right ? 'signed-in' : 'wrong';
+  };
+
+  it('checks exactly the limit of 40 concurrent wrong passwords on one account, whichever replica they reach', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(replicas[i % 2], 'mallory-target@example.com', false)));
+    expect(outcomes.filter((outcome) => outcome === 'wrong')).toHaveLength(5);
+    expect(outcomes.filter((outcome) => outcome === 'RATE_LIMITED:ACCOUNT_LOCKED')).toHaveLength(35);
+  });
+
+  it('lets 40 concurrent right passwords on one account through, a few at a time', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(replicas[i % 2], 'busy-service@example.com', true)));
+    expect(outcomes).toEqual(Array.from({ length: 40 }, () => 'signed-in'));
   });
 });

@@ -46,11 +46,18 @@ export class AuthService {
    */
   async login(email: string, password: string, clientAddress: string | null = null): Promise<IssuedTokens> {
     const admission = await this.throttle.admit(email, clientAddress);
-    const user = await this.users.findByEmail(this.dataSource.manager, email);
-    const credential = user ? await this.dataSource.getRepository(CredentialEntity).findOneBy({ userId: user.id }) : null;
-    const valid = credential ? await verifyPassword(password, credential.passwordHash) : await verifyAgainstNothing(password);
+    let user: UserEntity | null;
+    let valid: boolean;
+    try {
+      user = await this.users.findByEmail(this.dataSource.manager, email);
+      const credential = user ? await this.dataSource.getRepository(CredentialEntity).findOneBy({ userId: user.id }) : null;
+      valid = credential ? await verifyPassword(password, credential.passwordHash) : await verifyAgainstNothing(password);
+    } catch (error) {
+      await this.throttle.abandon(admission).catch((release: unknown) => this.logger.warn({ err: release }, 'sign-in place not released'));
+      throw error;
+    }
     if (!user || !valid) {
-      const locks = this.throttle.lockedBy(admission);
+      const locks = await this.throttle.failed(admission);
       // Recorded after answering: waiting for it would tell accounts that exist by their timing.
       if (user?.organizationId) void this.auditFailedSignIn(user.id, user.organizationId, locks.length > 0);
       throw unauthenticated(BAD_CREDENTIALS);

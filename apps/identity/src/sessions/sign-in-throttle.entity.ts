@@ -12,7 +12,7 @@ export class SignInThrottleEntity {
   @PrimaryColumn({ type: 'varchar', length: 200 })
   key!: string;
 
-  /** Attempts since the last success that were not (or not yet known to be) right. */
+  /** Failed attempts since the last success (forgotten after the failure window). */
   @Column({ type: 'integer' })
   failures!: number;
 
@@ -25,4 +25,18 @@ export class SignInThrottleEntity {
   /** Attempts refused while locked since the last success. */
   @Column({ type: 'integer' })
   refused!: number;
+}
+
+/** A sign-in whose password is being checked right now, per throttled key; it counts against the limit until it ends. */
+@Entity({ name: 'sign_in_attempts' })
+@Index('sign_in_attempts_key', ['key', 'startedAt'])
+export class SignInAttemptEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 200 })
+  key!: string;
+
+  @Column({ name: 'started_at', type: 'timestamptz' })
+  startedAt!: Date;
 }
