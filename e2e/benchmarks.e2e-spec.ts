@@ -44,6 +44,7 @@ describe('the benchmark suite', () => {
         'data export',
         'PII masking',
         'idempotent consumption (inbox)',
+        'query limits (hostile documents)',
       ].sort(),
     );
     for (const report of results.reports) {
