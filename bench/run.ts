@@ -20,6 +20,7 @@ import { bulkOffboardingScenario } from './scenarios/bulk-offboarding';
 import { federatedReadScenario } from './scenarios/federated-read';
 import { dataExportScenario } from './scenarios/data-export';
 import { restartToReadyScenario } from './scenarios/restart-to-ready';
+import { queryLimitsScenario } from './scenarios/query-limits';
 
 // `npm run bench`: every scenario against its baseline in this process, interleaved, on real
 // PostgreSQL when BENCH_DATABASE_URL is given (else PGlite) and the development broker unless
@@ -36,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   purgeScenario,
   inboxScenario,
   restartToReadyScenario,
+  queryLimitsScenario,
 ];
 
 async function main(): Promise<void> {

@@ -45,6 +45,7 @@ describe('the benchmark suite', () => {
         'PII masking',
         'idempotent consumption (inbox)',
         'restart to ready (kill -9)',
+        'query limits (hostile documents)',
       ].sort(),
     );
     for (const report of results.reports) {

@@ -270,6 +270,41 @@ describe('the offboarding slice through the gateway', () => {
     expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/archived/) });
   });
 
+  it('locks password guessing through the gateway, and a subgraph reached directly refuses a logged-out token too', async () => {
+    const organization = (await graphql<{ createOrganization: { id: string } }>(stack.graphqlUrl, 'mutation { createOrganization(input: { name: "Guarded GmbH", type: CUSTOMER }) { id } }'))
+      .createOrganization.id;
+    await waitFor(
+      async () => (await graphql<{ organization: { portalAccess: { enabled: boolean } | null } }>(stack.graphqlUrl, 'query P($id: ID!) { organization(id: $id) { portalAccess { enabled } } }', { id: organization })).organization.portalAccess?.enabled,
+      { timeoutMs: 60_000, description: 'identity knows the organization' },
+    );
+    await graphql(stack.graphqlUrl, 'mutation U($org: ID!) { createUser(input: { email: "dana@guarded.example", displayName: "Dana", role: COLLABORATOR, organizationId: $org, password: "dana-password-1" }) { id } }', {
+      org: organization,
+    });
+    const attempt = async (password: string) => {
+      const response = await fetch(stack.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation L($p: String!) { login(email: "dana@guarded.example", password: $p) { accessToken } }', variables: { p: password } }),
+      });
+      const body = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+      return { retryAfter: response.headers.get('retry-after'), extensions: body.errors?.[0]?.extensions };
+    };
+    for (let i = 0; i < 5; i += 1) expect((await attempt(`guess-${i}`)).extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    const locked = await attempt('dana-password-1');
+    expect(locked.extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'ACCOUNT_LOCKED', retryAfterSeconds: expect.any(Number) });
+    expect(Number(locked.retryAfter)).toBe(locked.extensions?.retryAfterSeconds);
+
+    // The session revocation list is every subgraph's too: straight to entitlements, not via the gateway.
+    const session = await login(stack.graphqlUrl, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
+    const direct = `${stack.serviceUrls.entitlements}/graphql`;
+    expect((await graphqlRequestAs(direct, '{ organizations(first: 1) { totalCount } }', {}, session)).errors).toBeUndefined();
+    expect((await graphqlRequestAs<{ logout: boolean }>(stack.graphqlUrl, 'mutation { logout }', {}, session)).data?.logout).toBe(true);
+    await waitFor(async () => (await graphqlRequestAs(direct, '{ organizations(first: 1) { totalCount } }', {}, session)).errors?.[0]?.extensions?.reason === 'LOGOUT', {
+      timeoutMs: 10_000,
+      description: 'the entitlements subgraph to refuse the logged-out token',
+    });
+  });
+
   it('keeps every record and every event across a restart of the whole stack, delivering nothing twice', async () => {
     const before = await view(organizationId);
     await stack.stop();

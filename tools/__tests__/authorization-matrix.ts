@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication, Type } from '@nestjs/common';
-import { ModulesContainer, NestFactory } from '@nestjs/core';
+import { ModulesContainer } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { RESOLVER_NAME_METADATA, RESOLVER_PROPERTY_METADATA, RESOLVER_REFERENCE_METADATA, RESOLVER_TYPE_METADATA } from '@nestjs/graphql/dist/graphql.constants';
-import {
-  getNamedType,
-  getNullableType,
-  type GraphQLField,
-  type GraphQLInputType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isAbstractType,
-  isScalarType,
-} from 'graphql';
+import { getNamedType, getNullableType, type GraphQLField, isNonNullType, isObjectType, isAbstractType } from 'graphql';
 import { DataSource } from 'typeorm';
 import type { EventType } from '@offboarding/contracts';
 import { type EventEnvelope, recordInInbox } from '@offboarding/messaging';
 import { ACCESS_RULE, EventHandlerRegistry } from '@offboarding/platform';
 import { TestIdentity } from '@offboarding/testing';
+import { postGraphQL, sampleInputValue, type Service, startSubgraph, subgraphTestEnv } from './subgraph-harness';
 
 // Authorization of every operation of every subgraph, for every role, on the running services
 // (in-memory databases, messaging off, tokens from a stand-in identity whose key the identity
@@ -32,7 +21,6 @@ import { TestIdentity } from '@offboarding/testing';
 //     records, for every subgraph's Organization entity and every record looked up by id.
 
 type Rule = 'public' | 'admin' | 'scoped' | 'authenticated';
-type Service = 'entitlements' | 'provisioning' | 'identity' | 'retention';
 
 /** What each root operation requires. `scoped`: any role, but only for the caller's own organization. */
 const ACCESS: Record<Service, Record<string, Rule>> = {
@@ -150,17 +138,7 @@ export function describeAuthorizationMatrix(service: Service, load: () => Promis
 
     beforeAll(async () => {
       identity = await TestIdentity.start();
-      Object.assign(process.env, {
-        ENTITLEMENTS_DATABASE_URL: 'pglite://memory',
-        PROVISIONING_DATABASE_URL: 'pglite://memory',
-        IDENTITY_DATABASE_URL: 'pglite://memory',
-        RETENTION_DATABASE_URL: 'pglite://memory',
-        MESSAGING_ENABLED: 'false',
-        SCHEDULER_INTERVAL_MS: '0',
-        LOG_LEVEL: 'silent',
-        IDENTITY_URL: identity.graphqlUrl,
-        JWT_SIGNING_KEYS: identity.signingKeysJson,
-      });
+      Object.assign(process.env, subgraphTestEnv(identity));
       callers = [
         { name: 'anonymous', token: () => Promise.resolve(null), organizationArg: ORG_A, allowed: (rule) => rule === 'public' },
         { name: 'ADMIN', token: () => identity.token({ role: 'ADMIN' }), organizationArg: ORG_A, allowed: () => true },
@@ -190,21 +168,8 @@ export function describeAuthorizationMatrix(service: Service, load: () => Promis
       process.env = saved;
     });
 
-    async function start(): Promise<{ app: INestApplication; url: string }> {
-      const { AppModule } = await load();
-      const app = await NestFactory.create(AppModule, { logger: false });
-      await app.listen(0, '127.0.0.1');
-      return { app, url: `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql` };
-    }
-
-    async function post(url: string, token: string | null, query: string, variables: Record<string, unknown> = {}) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
-    }
+    const start = () => startSubgraph(load);
+    const post = postGraphQL;
 
     /** Resolver methods without an access rule on themselves or their class. */
     function unruledResolvers(app: INestApplication): { checked: number; missing: string[] } {
@@ -230,34 +195,11 @@ export function describeAuthorizationMatrix(service: Service, load: () => Promis
       return { checked, missing };
     }
 
-    /** A value of an input type that passes GraphQL validation; organization ids are the caller's `organizationArg`. */
-    function valueFor(type: GraphQLInputType, name: string, organizationId: string, organizationArgs: readonly string[]): unknown {
-      const inner = isNonNullType(type) ? type.ofType : type;
-      if (isListType(inner)) return [valueFor(inner.ofType, name, organizationId, organizationArgs)];
-      if (isEnumType(inner)) return inner.getValues()[0].value as unknown;
-      if (isInputObjectType(inner)) {
-        const fields = Object.values(inner.getFields());
-        return Object.fromEntries(
-          fields
-            .filter((field) => isNonNullType(field.type) || field.name === 'organizationId')
-            .map((field) => [field.name, valueFor(field.type, field.name, organizationId, organizationArgs)]),
-        );
-      }
-      if (isScalarType(inner)) {
-        if (inner.name === 'ID') return organizationArgs.includes(name) ? organizationId : randomUUID();
-        if (inner.name === 'Int' || inner.name === 'Float') return 1;
-        if (inner.name === 'Boolean') return true;
-        if (inner.name === 'DateTime') return new Date().toISOString();
-        return name.toLowerCase().includes('email') ? 'someone@example.com' : 'x';
-      }
-      return null;
-    }
-
     function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, organizationId: string, rule: Rule) {
       // Operations scoped to an organization take its id as `organizationId`, or as `id` (organization(id)).
       const organizationArgs = rule === 'scoped' ? ['organizationId', 'id'] : ['organizationId'];
       const args = field.args.filter((arg) => isNonNullType(arg.type) || arg.name === 'organizationId');
-      const variables = Object.fromEntries(args.map((arg) => [arg.name, valueFor(arg.type, arg.name, organizationId, organizationArgs)]));
+      const variables = Object.fromEntries(args.map((arg) => [arg.name, sampleInputValue(arg.type, arg.name, organizationId, organizationArgs)]));
       const declarations = args.map((arg) => `$${arg.name}: ${arg.type.toString()}`).join(', ');
       const passing = args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
       const returned = getNamedType(getNullableType(field.type));

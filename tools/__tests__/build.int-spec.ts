@@ -81,7 +81,7 @@ describe('production build', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ __typename }' }),
       });
-      expect(await typename.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(await typename.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requested: 0, maximum: 5000, depth: 0, maximumDepth: 12 } } });
 
       // The console, bundled into the build, from the gateway's origin: its page, its assets, and
       // the page again for any of its routes (a reload deep inside the app).

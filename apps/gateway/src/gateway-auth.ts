@@ -1,8 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AccessTokenError, type AccessTokenVerifier, bearerToken, type Caller } from '@offboarding/platform';
+import { AccessTokenError, type AccessTokenVerifier, bearerToken, type Caller, revocationRefusal, type RevocationList } from '@offboarding/platform';
 import type { RateLimiter } from './rate-limiter';
-import type { RevocationList } from './revocation-list';
 
 /** What the gateway learned about a request, kept on `res.locals` for the Apollo context. */
 export interface RequestAuth {
@@ -11,19 +10,13 @@ export interface RequestAuth {
   authorization: string | null;
   /** Correlates the gateway's and the subgraphs' log lines of one request. */
   requestId?: string;
+  /** The client's address as this gateway sees it, forwarded to the subgraphs as X-Forwarded-For. */
+  clientAddress?: string;
 }
 
 function refuse(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
   res.status(status).json({ errors: [{ message, extensions: { code, ...extra } }] });
 }
-
-const REVOCATION_MESSAGES: Record<string, { status: number; code: string; message: string }> = {
-  PORTAL_ACCESS_DISABLED: {
-    status: 403,
-    code: 'FORBIDDEN',
-    message: "your organization is archived: its users' portal access has ended",
-  },
-};
 
 /**
  * Authenticates every GraphQL request before it reaches Apollo: verifies the bearer token against
@@ -49,9 +42,8 @@ export function authenticateRequests(verifier: AccessTokenVerifier, revocations:
       if (!revocations.ready) return refuse(res, 503, 'SERVICE_UNAVAILABLE', 'the session revocation list is not loaded yet; retry shortly');
       const reason = revocations.reasonFor(auth.caller!.sessionId!);
       if (reason) {
-        const known = REVOCATION_MESSAGES[reason];
-        if (known) return refuse(res, known.status, known.code, known.message, { reason });
-        return refuse(res, 401, 'UNAUTHENTICATED', `the session was revoked (${reason.toLowerCase().replaceAll('_', ' ')}): sign in again`, { reason });
+        const refusal = revocationRefusal(reason);
+        return refuse(res, refusal.status, refusal.code, refusal.message, { reason });
       }
     }
     const key = auth.caller ? `user:${auth.caller.actorId}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;

@@ -56,6 +56,10 @@ const schema = z.object({
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(DEFAULT_QUERY_LIMITS.maxDepth),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(DEFAULT_QUERY_LIMITS.maxAliases),
   MAX_QUERY_COST: z.coerce.number().int().min(10).default(DEFAULT_QUERY_LIMITS.maxCost),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(DEFAULT_QUERY_LIMITS.maxTokens),
+  MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_QUERY_LIMITS.maxDirectives),
+  MAX_QUERY_FRAGMENT_SPREADS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_QUERY_LIMITS.maxFragmentSpreads),
+  MAX_QUERY_REPEATED_FIELDS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_QUERY_LIMITS.maxRepeatedFields),
 });
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -93,6 +97,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     revocationPollIntervalMs: values.REVOCATION_POLL_INTERVAL_MS,
     internalApiToken: values.INTERNAL_API_TOKEN ?? null,
     rateLimit: { perMinute: values.RATE_LIMIT_PER_MINUTE, burst: values.RATE_LIMIT_BURST },
-    queryLimits: { maxDepth: values.MAX_QUERY_DEPTH, maxAliases: values.MAX_QUERY_ALIASES, maxCost: values.MAX_QUERY_COST },
+    queryLimits: {
+      maxTokens: values.MAX_QUERY_TOKENS,
+      maxDepth: values.MAX_QUERY_DEPTH,
+      maxAliases: values.MAX_QUERY_ALIASES,
+      maxDirectives: values.MAX_QUERY_DIRECTIVES,
+      maxFragmentSpreads: values.MAX_QUERY_FRAGMENT_SPREADS,
+      maxRepeatedFields: values.MAX_QUERY_REPEATED_FIELDS,
+      maxCost: values.MAX_QUERY_COST,
+    },
   };
 }

@@ -7,12 +7,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { ApolloServerPlugin } from '@apollo/server';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError, OperationTypeNode } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import {
   assertOneKeyedMutation,
   DomainError,
   fragmentsOf,
+  httpRevocationFeed,
   IDEMPOTENCY_KEY_HEADER,
   idempotencyKeyOf,
   injectTraceContext,
@@ -22,13 +23,14 @@ import {
   operationLogPlugin,
   REQUEST_ID_HEADER,
   requestIdFrom,
+  retryAfterPlugin,
+  RevocationList,
   rootFieldCount,
   tracingMiddleware,
 } from '@offboarding/platform';
 import { authenticateRequests, type RequestAuth } from './gateway-auth';
-import { queryLimitRules } from './query-limits';
+import { parseOptions, type QueryLimitsContext, type QueryMeasure, queryLimitsMiddleware, queryLimitsPlugin, tokenLimitOf } from './query-limits';
 import { RateLimiter } from './rate-limiter';
-import { RevocationList } from './revocation-list';
 import { subgraphFailure } from './subgraph-failure';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { CONSOLE_PATH, consoleRouter } from './console-static';
@@ -44,7 +46,7 @@ export interface RunningGateway {
 }
 
 /** What every operation through the gateway knows: the caller, and the key of a keyed mutation. */
-type GatewayContext = RequestAuth & {
+type GatewayContext = RequestAuth & QueryLimitsContext & {
   /** The client's Idempotency-Key header, forwarded to the subgraph that runs the mutation. */
   idempotencyKey?: string;
 };
@@ -52,7 +54,7 @@ type GatewayContext = RequestAuth & {
 /**
  * Forwards the caller's verified access token, so every subgraph can verify it again, with the
  * request id and the trace context, so logs and traces follow the request into the subgraphs,
- * and a mutation's Idempotency-Key to the subgraph that executes it.
+ * the client's address, and a mutation's Idempotency-Key to the subgraph that executes it.
  */
 class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -71,9 +73,11 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (!request.http) return;
     // Health checks of the gateway itself run without a request context.
-    const { authorization, requestId, idempotencyKey } = context as Partial<GatewayContext>;
+    const { authorization, requestId, clientAddress, idempotencyKey } = context as Partial<GatewayContext>;
     if (typeof authorization === 'string') request.http.headers.set('authorization', authorization);
     if (requestId) request.http.headers.set(REQUEST_ID_HEADER, requestId);
+    // The client's address, for what subgraphs count per address (sign-in throttling).
+    if (clientAddress) request.http.headers.set('x-forwarded-for', clientAddress);
     if (idempotencyKey !== undefined && request.query?.trimStart().startsWith('mutation')) request.http.headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
     injectTraceContext(request.http.headers);
   }
@@ -101,18 +105,21 @@ const idempotencyKeyCheck: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-/** Keeps the code of our own validation rules (Apollo reports them all as GRAPHQL_VALIDATION_FAILED). */
+/** A document cut off by the token cap is refused as too large, not as a syntax error. */
 export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const limit = formatted.extensions?.limit;
-  if (typeof limit === 'string') return { message: formatted.message, locations: formatted.locations, extensions: { code: limit } };
+  const tokens = formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitOf(formatted.message) : null;
+  if (tokens !== null) {
+    return { message: `the document has more than ${tokens} tokens; at most ${tokens} are allowed`, extensions: { code: 'QUERY_TOO_LARGE', maxTokens: tokens } };
+  }
   return formatted;
 }
 
 /**
  * Apollo Gateway over the supergraph composed at build time (never runtime introspection),
  * with health probes beside /graphql. Every request is authenticated (JWKS-verified access token,
- * revocation list, per-caller rate limit) and validated against depth, alias and cost limits
- * before a subgraph sees it; subgraphs get the token and verify it themselves.
+ * revocation list, per-caller rate limit) and measured against token, depth, alias, directive and
+ * cost limits before graphql-js validation and before a subgraph sees it; subgraphs get the
+ * token and verify it themselves.
  */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const supergraphSdl = fs.readFileSync(config.supergraphPath, 'utf8');
@@ -121,9 +128,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     throw new Error(`${config.supergraphPath} contains the dev subgraph; production serves supergraph.graphql`);
   }
   const revocations = new RevocationList(
-    `${config.identityBaseUrl}/internal/revoked-sessions`,
-    // Production has INTERNAL_API_TOKEN (the configuration refuses to start without it).
-    () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
+    httpRevocationFeed(
+      `${config.identityBaseUrl}/internal/revoked-sessions`,
+      // Production has INTERNAL_API_TOKEN (the configuration refuses to start without it).
+      () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
+    ),
     config.revocationPollIntervalMs,
     logger,
   );
@@ -167,6 +176,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     supergraphSdl,
     buildService: ({ name, url }) => new AuthenticatedDataSource(subgraphUrl(name, url), name, logger),
   });
+  // The API schema the query limits measure against, once the gateway has loaded the supergraph.
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
+  });
   const production = config.nodeEnv === 'production';
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -175,9 +189,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     // No "Did you mean ...?" hints that would map the schema for a caller in production.
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
-    validationRules: queryLimitRules(config.queryLimits),
+    parseOptions: parseOptions(config.queryLimits),
     formatError: formatGatewayError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metrics.apolloPlugin(), operationLogPlugin(logger), idempotencyKeyCheck],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      metrics.apolloPlugin(),
+      operationLogPlugin(logger),
+      queryLimitsPlugin(config.queryLimits, logger),
+      retryAfterPlugin(),
+      idempotencyKeyCheck,
+    ],
     // main.ts stops the gateway on signals, in order; Apollo's own handler would race it and
     // then re-raise the signal, killing the process before it finished.
     stopOnTerminationSignals: false,
@@ -223,12 +244,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     },
     express.json({ limit: '1mb' }),
     authenticateRequests(verifier, revocations, limiter, logger),
+    queryLimitsMiddleware(() => apiSchema, config.queryLimits, logger),
     expressMiddleware(server, {
       context: ({ req, res }) => {
         const idempotencyKey = req.headers[IDEMPOTENCY_KEY_HEADER];
         return Promise.resolve({
           ...(res.locals.auth as RequestAuth),
           requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+          clientAddress: req.ip ?? req.socket.remoteAddress,
+          queryMeasure: res.locals.queryMeasure as QueryMeasure | undefined,
           ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
         });
       },

@@ -17,6 +17,8 @@ const signingKeys = SigningKeys.fromEnv();
       migrations,
       entityStubs: [OrganizationReference],
       accessTokens: new LocalAccessTokenVerifier(signingKeys),
+      // Revoked sessions come from this service's own database (see OwnRevocationFeed).
+      revocationFeed: 'set-by-the-service',
     }),
     IdentityModule.register(signingKeys),
   ],

@@ -2,6 +2,7 @@ import { AuditLogEntity, PurgeRequestEntity } from '@offboarding/platform';
 import { PasswordSetupEntity } from './password-setup/password-setup.entity';
 import { PortalAccessEntity } from './portal-access/portal-access.entity';
 import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity';
+import { SignInAttemptEntity, SignInThrottleEntity } from './sessions/sign-in-throttle.entity';
 import { SsoConnectionEntity } from './sso/sso-connection.entity';
 import { CredentialEntity, KnownOrganizationEntity, UserEntity, UserPiiEntity } from './users/user.entity';
 
@@ -14,6 +15,8 @@ export const entities = [
   PasswordSetupEntity,
   SessionEntity,
   RefreshTokenEntity,
+  SignInThrottleEntity,
+  SignInAttemptEntity,
   SsoConnectionEntity,
   AuditLogEntity,
   PurgeRequestEntity,

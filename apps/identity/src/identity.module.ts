@@ -11,8 +11,9 @@ import { PasswordSetupService } from './password-setup/password-setup.service';
 import { PortalAccessService } from './portal-access/portal-access.service';
 import { DataLifecycleService } from './privacy/data-lifecycle.service';
 import { AuthService } from './sessions/auth.service';
-import { JwksController, RevokedSessionsController } from './sessions/identity-http.controllers';
+import { JwksController, OwnRevocationFeed, RevokedSessionsController } from './sessions/identity-http.controllers';
 import { SessionsService } from './sessions/sessions.service';
+import { SignInThrottle } from './sessions/sign-in-throttle';
 import { SsoConnectionsService } from './sso/sso-connections.service';
 import { AdminSeed } from './users/admin-seed';
 import { UsersService } from './users/users.service';
@@ -34,6 +35,8 @@ export class IdentityModule {
         UsersService,
         PasswordSetupService,
         SessionsService,
+        OwnRevocationFeed,
+        SignInThrottle,
         AuthService,
         SsoConnectionsService,
         AccountOffboardingService,

@@ -21,8 +21,47 @@ export function defaultBrokers(env: NodeJS.ProcessEnv = process.env): string[] {
   return configured.length > 0 ? configured : ['localhost:9092'];
 }
 
+/** What `tolerateUnknownController` needs of kafkajs's internal Cluster class. */
+interface KafkajsCluster {
+  brokerPool: { metadata: { controllerId?: number | null; brokers: { nodeId: number }[] } | null };
+  findBroker(options: { nodeId: number }): Promise<unknown>;
+  findControllerBroker(): Promise<unknown>;
+}
+
+const CONTROLLER_FALLBACK = Symbol.for('offboarding.kafkajs.controller-fallback');
+
+/**
+ * kafkajs sends InitProducerId (every idempotent producer's first request) and admin requests to
+ * the controller the Metadata answer names, and fails with "Broker <id> not found in the cached
+ * metadata" when that id names none of the brokers of the same answer. A cluster can answer so:
+ * librdkafka's mock cluster always reports controller 0 while numbering its brokers from 1, and a
+ * cluster between controllers may name one that is not listed yet. InitProducerId without a
+ * transactional id may go to any broker (Kafka's protocol; the Java client picks the least loaded
+ * node), and a broker that is not the controller answers admin requests with NOT_CONTROLLER, which
+ * kafkajs retries after refreshing the metadata. So when the named controller is unknown, ask any
+ * known broker instead of failing. Installed once per process by createKafka.
+ */
+export function tolerateUnknownController(): void {
+  // kafkajs exposes no hook for this; its Cluster class is stable (2.2.4, the last release line).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cluster = require('kafkajs/src/cluster') as { prototype: KafkajsCluster & { [CONTROLLER_FALLBACK]?: true } };
+  const prototype = cluster.prototype;
+  if (prototype[CONTROLLER_FALLBACK]) return;
+  const findControllerBroker = prototype.findControllerBroker;
+  prototype.findControllerBroker = function (this: KafkajsCluster): Promise<unknown> {
+    const metadata = this.brokerPool.metadata;
+    const named = metadata?.controllerId;
+    if (metadata && named != null && metadata.brokers.length > 0 && !metadata.brokers.some((broker) => broker.nodeId === named)) {
+      return this.findBroker({ nodeId: metadata.brokers[0].nodeId });
+    }
+    return findControllerBroker.call(this);
+  };
+  prototype[CONTROLLER_FALLBACK] = true;
+}
+
 /** A kafkajs client whose logs go to the service's structured logger instead of the console. */
 export function createKafka(options: CreateKafkaOptions): Kafka {
+  tolerateUnknownController();
   const { logger } = options;
   return new Kafka({
     clientId: options.clientId,
@@ -39,6 +78,9 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
         const entry = namespace ? { kafka: namespace, ...context } : context;
         switch (level) {
           case logLevel.ERROR:
+            // A broker that cannot be reached is retried by whoever asked, which reports the outage
+            // once (the outbox relay per outage, the consumer per crash); kafkajs says it per attempt.
+            if (/^(Connection error|Failed to connect to seed broker)/.test(message)) return logger.debug(entry, message);
             return logger.error(entry, message);
           case logLevel.WARN:
             // Retries are bounded on purpose (see createOutboxProducer); repeating that on every start is noise.

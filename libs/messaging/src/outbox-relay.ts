@@ -34,6 +34,21 @@ interface RoundResult {
   published: number;
 }
 
+/** How the relay's rounds are going, for readiness detail, metrics and alerts. */
+export interface RelayHealth {
+  /** Its last round failed: events wait in the outbox. */
+  failing: boolean;
+  /** Failed rounds in a row (0 when the last one succeeded). */
+  consecutiveFailures: number;
+  /** When the current run of failures began. */
+  failingSince: string | null;
+  /** The last failure's type and message. */
+  lastError: string | null;
+}
+
+/** While a relay keeps failing, a reminder is logged at most this often (the first failure is an error line). */
+const OUTAGE_REMINDER_MS = 10 * 60_000;
+
 const MAX_ERROR_LENGTH = 2_000;
 
 /**
@@ -55,6 +70,9 @@ export class OutboxRelay {
   private stopping = false;
   private wakeRequested = false;
   private failures = 0;
+  private failingSince: Date | null = null;
+  private lastError: string | null = null;
+  private lastReminder = 0;
   private connected = false;
   // Rounds run one at a time, whether from the loop or a direct relayOnce().
   private lastRound: Promise<unknown> = Promise.resolve();
@@ -83,6 +101,41 @@ export class OutboxRelay {
     if (this.failures === 0) this.alarm.wake();
   }
 
+  health(): RelayHealth {
+    return {
+      failing: this.failures > 0,
+      consecutiveFailures: this.failures,
+      failingSince: this.failingSince?.toISOString() ?? null,
+      lastError: this.lastError,
+    };
+  }
+
+  /** One error line per outage (and a reminder every 10 minutes), not one per round. */
+  private failed(error: unknown, retryInMs: number): void {
+    const { type, message } = describeError(error);
+    this.lastError = `${type}: ${message}`.slice(0, MAX_ERROR_LENGTH);
+    const now = performance.now();
+    if (this.failures === 1) {
+      this.failingSince = new Date();
+      this.lastReminder = now;
+      this.logger.error({ err: error, retryInMs }, 'outbox relay failing; events stay in the outbox and rounds retry with backoff until it recovers');
+    } else if (now - this.lastReminder >= OUTAGE_REMINDER_MS) {
+      this.lastReminder = now;
+      this.logger.warn({ failures: this.failures, failingSince: this.failingSince, lastError: this.lastError }, 'outbox relay still failing');
+    } else {
+      this.logger.debug({ err: error, failures: this.failures, retryInMs }, 'outbox relay round failed');
+    }
+  }
+
+  private recovered(): void {
+    if (this.failures > 0) {
+      this.logger.info({ failures: this.failures, failingSince: this.failingSince }, 'outbox relay recovered');
+    }
+    this.failures = 0;
+    this.failingSince = null;
+    this.lastError = null;
+  }
+
   /** Runs one round (after any round in flight) and returns how many events it published. */
   async relayOnce(): Promise<number> {
     return (await this.exclusive(() => this.round())).published;
@@ -107,16 +160,13 @@ export class OutboxRelay {
       let delay = this.pollIntervalMs;
       try {
         const { locked, published } = await this.exclusive(() => this.round());
-        this.failures = 0;
+        this.recovered();
         // A full batch means more may be waiting; go again at once.
         if (locked === this.batchSize && published > 0) delay = 0;
       } catch (error) {
         this.failures += 1;
         delay = backoffDelay(this.failures, { initialDelayMs: this.pollIntervalMs, maxDelayMs: this.maxBackoffMs });
-        this.logger.error(
-          { err: error, failures: this.failures, retryInMs: delay },
-          'outbox relay round failed; events stay in the outbox',
-        );
+        this.failed(error, delay);
       }
       if (this.stopping) break;
       const woken = this.wakeRequested && this.failures === 0;

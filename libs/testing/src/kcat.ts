@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** Whether the librdkafka command-line client is installed on this machine. */
 export function kcatInstalled(): boolean {
@@ -18,4 +18,45 @@ export function describeWithKcat(name: string, suite: () => void): void {
   }
   process.stderr.write(`\nkcat is not installed: skipping "${name}" (apt-get install -y kcat runs it)\n`);
   describe.skip(name, suite);
+}
+
+export interface MockKafkaCluster {
+  /** Bootstrap servers of the cluster's brokers. */
+  readonly brokers: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * librdkafka's mock cluster (an independent Kafka implementation inside librdkafka), started by
+ * kcat with `-X test.mock.num.brokers=<n>` and kept alive by a consumer of a topic of its own; its
+ * bootstrap servers are read from librdkafka's `mock` debug log.
+ */
+export async function startMockKafkaCluster(brokerCount = 3): Promise<MockKafkaCluster> {
+  const kcat = spawn('kcat', ['-C', '-b', 'unused:9092', '-X', `test.mock.num.brokers=${brokerCount}`, '-t', 'mock-cluster-keepalive', '-d', 'mock', '-q', '-o', 'end'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => kcat.once('exit', () => resolve()));
+  const brokers = await new Promise<string[]>((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`kcat did not start a mock cluster: ${log.slice(-500)}`)), 15_000);
+    kcat.once('error', reject);
+    kcat.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /Mock cluster \S+ bootstrap\.servers=(\S+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1].split(','));
+      }
+    });
+  });
+  // Its debug log keeps coming; read and drop it so the pipe never fills.
+  kcat.stderr.removeAllListeners('data');
+  kcat.stderr.resume();
+  return {
+    brokers,
+    async stop() {
+      if (kcat.exitCode === null && kcat.signalCode === null) kcat.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

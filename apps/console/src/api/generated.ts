@@ -136,10 +136,17 @@ export type MilestoneStatus =
   | 'PENDING'
   | 'SKIPPED';
 
+/** Where an offboarding case stands. */
 export type OffboardingCaseStatus =
+  /** Called off before day 0 (for a partner: with its vendor). */
   | 'CANCELLED'
+  /** Day 0 came: every entitlement was cancelled; the retention timeline runs. */
   | 'ENTITLEMENTS_CANCELLED'
+  /** Day 0 is ahead: the entitlements are cancelled on it. */
   | 'SCHEDULED'
+  /** A partner's own offboarding, replaced by the one it follows with its vendor. */
+  | 'SUPERSEDED'
+  /** Closed because the organization won an entitlement back. */
   | 'WITHDRAWN';
 
 export type OrderStatus =

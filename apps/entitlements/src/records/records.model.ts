@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection } from '@offboarding/platform';
+import { Connection, TextInput } from '@offboarding/platform';
 import { InvoiceStatus, OrderStatus, QuoteStatus } from './records.entities';
 
 registerEnumType(OrderStatus, { name: 'OrderStatus' });
@@ -91,5 +91,8 @@ export class AddDocumentInput {
   @Field() title!: string;
   @Field() kind!: string;
   @Field({ defaultValue: 'text/plain' }) contentType!: string;
-  @Field({ description: 'The document text, at most 1 MB.' }) content!: string;
+  // Stored and hashed exactly as sent; the service checks its size in bytes.
+  @Field({ description: 'The document text, at most 1 MB.' })
+  @TextInput({ maxLength: 1_000_000, verbatim: true })
+  content!: string;
 }

@@ -39,7 +39,7 @@ describe('trace context through the gateway', () => {
         headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-051581bf3cb55c13-01`, 'x-request-id': 'req-42' },
         body: JSON.stringify({ query: '{ organizations { totalCount } }' }),
       });
-      expect(await res.json()).toEqual({ data: { organizations: { totalCount: 3 } } });
+      expect(await res.json()).toEqual({ data: { organizations: { totalCount: 3 } }, extensions: { cost: { requested: 0, maximum: 5000, depth: 2, maximumDepth: 12 } } });
       expect(received).toHaveLength(1);
       expect(received[0]['x-request-id']).toBe('req-42');
       const [, forwardedTrace, parentSpan] = String(received[0].traceparent).split('-');

@@ -207,6 +207,16 @@ describe('identity service', () => {
     const other = (await login('admin@offboarding.local', 'admin')).data!.login;
     expect((await graphql<{ logout: boolean }>('mutation { logout }', {}, other.accessToken)).data?.logout).toBe(true);
     expect((await revokedFeed()).map((entry) => entry.sessionId)).toContain(sessionOf(other.accessToken));
+    // Reached directly, identity itself refuses the logged-out session's token within a poll interval.
+    await waitFor(async () => code(await graphql('{ me { id } }', {}, other.accessToken)) === 'UNAUTHENTICATED', {
+      timeoutMs: 10_000,
+      description: "identity to refuse the logged-out session's token",
+    });
+    expect((await graphql('{ me { id } }', {}, other.accessToken)).errors?.[0]).toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED', reason: 'LOGOUT' },
+      message: expect.stringMatching(/session was revoked/),
+    });
+    expect((await graphql<{ me: { id: string } }>('{ me { id } }', {}, admin.accessToken)).data?.me).toEqual({ id: admin.user.id });
     expect(code(await refresh(other.refreshToken))).toBe('UNAUTHENTICATED');
     expect((await fetch(`${baseUrl}/internal/revoked-sessions`)).status).toBe(401);
   });

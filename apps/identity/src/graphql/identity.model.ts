@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection, Role } from '@offboarding/platform';
+import { Connection, Role, TextInput } from '@offboarding/platform';
 import { PasswordSetupPurpose } from '../password-setup/password-setup.entity';
 import { UserStatus } from '../users/user.entity';
 
@@ -151,6 +151,8 @@ export class CreateSsoConnectionInput {
   clientId!: string;
 
   @Field({ description: 'The connection string / client secret (32+ characters). Stored encrypted, never returned.' })
+  // The IdP signs assertions with these exact characters.
+  @TextInput({ verbatim: true })
   secret!: string;
 }
 

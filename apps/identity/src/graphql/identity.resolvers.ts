@@ -3,6 +3,7 @@ import {
   AdminOnly,
   AnyRole,
   assertOrganizationAccess,
+  ClientAddress,
   type Caller,
   CurrentCaller,
   IdempotencyKeyIgnored,
@@ -84,11 +85,14 @@ export class AuthResolver {
     };
   }
 
-  @Mutation(() => AuthPayloadModel, { description: 'Signs in with e-mail and password. UNAUTHENTICATED with one message for every bad combination.' })
+  @Mutation(() => AuthPayloadModel, {
+    description:
+      'Signs in with e-mail and password. UNAUTHENTICATED with one message for every bad combination; RATE_LIMITED (with `retryAfterSeconds` and a `Retry-After` header) after repeated failures for the account or from the address, even with the right password, until the lock ends.',
+  })
   @Public()
   @IdempotencyKeyIgnored(FRESH_CREDENTIALS)
-  async login(@Args('email') email: string, @Args('password') password: string): Promise<AuthPayloadModel> {
-    return this.payload(await this.auth.login(email, password));
+  async login(@Args('email') email: string, @Args('password') password: string, @ClientAddress() clientAddress: string | null): Promise<AuthPayloadModel> {
+    return this.payload(await this.auth.login(email, password, clientAddress));
   }
 
   @Mutation(() => AuthPayloadModel, {

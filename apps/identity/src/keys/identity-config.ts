@@ -14,6 +14,20 @@ export interface IdentityConfig {
   publicBaseUrl: string;
   /** How long a password-setup link works. */
   passwordSetupTtlHours: number;
+  signInThrottle: SignInThrottleConfig;
+}
+
+/** When failed sign-ins lock an account or a client address, and for how long. */
+export interface SignInThrottleConfig {
+  /** Failed attempts on one account (e-mail) before it is locked. */
+  accountFailures: number;
+  /** Failed attempts from one client address, over every account, before it is locked. */
+  addressFailures: number;
+  /** The first lock; each further failure after a lock doubles it. */
+  lockSeconds: number;
+  maxLockSeconds: number;
+  /** Failures are forgotten after this long without an attempt (and no lock). */
+  windowSeconds: number;
 }
 
 export const SEEDED_ADMIN_EMAIL = 'admin@offboarding.local';
@@ -26,6 +40,11 @@ const schema = z.object({
   ADMIN_PASSWORD: z.string().min(1).optional(),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4000'),
   PASSWORD_SETUP_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  SIGN_IN_LOCK_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_ADDRESS_LOCK_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+  SIGN_IN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  SIGN_IN_MAX_LOCK_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(900),
+  SIGN_IN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(3600),
 });
 
 /** Read once at start-up; a bad value stops the service with a message naming the variable. */
@@ -45,5 +64,12 @@ export function loadIdentityConfig(env: NodeJS.ProcessEnv = process.env): Identi
     adminPasswordGiven: values.ADMIN_PASSWORD !== undefined,
     publicBaseUrl: values.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     passwordSetupTtlHours: values.PASSWORD_SETUP_TTL_HOURS,
+    signInThrottle: {
+      accountFailures: values.SIGN_IN_LOCK_AFTER_FAILURES,
+      addressFailures: values.SIGN_IN_ADDRESS_LOCK_AFTER_FAILURES,
+      lockSeconds: values.SIGN_IN_LOCK_SECONDS,
+      maxLockSeconds: Math.max(values.SIGN_IN_MAX_LOCK_SECONDS, values.SIGN_IN_LOCK_SECONDS),
+      windowSeconds: values.SIGN_IN_FAILURE_WINDOW_SECONDS,
+    },
   };
 }

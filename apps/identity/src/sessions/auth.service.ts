@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
 import { UnitOfWork } from '@offboarding/messaging';
-import { type Caller, DomainError, ErrorCode, Role } from '@offboarding/platform';
+import { type Caller, DomainError, ErrorCode, LOGGER, Role } from '@offboarding/platform';
+import { AuditLog } from '../audit/audit-log';
 import { RealTime } from '../keys/identity-providers';
 import { PortalAccessEntity } from '../portal-access/portal-access.entity';
 import { SsoConnectionEntity } from '../sso/sso-connection.entity';
@@ -12,6 +14,7 @@ import { CredentialEntity, UserEntity, UserStatus } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { RefreshTokenEntity, RevocationReason, SessionEntity } from './session.entity';
 import { hashRefreshToken, type IssuedTokens, SessionsService } from './sessions.service';
+import { SignInThrottle } from './sign-in-throttle';
 
 const BAD_CREDENTIALS = 'invalid e-mail or password';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,17 +33,36 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly ssoConnections: SsoConnectionsService,
     private readonly realTime: RealTime,
+    private readonly throttle: SignInThrottle,
+    private readonly audit: AuditLog,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
    * Unknown e-mail, wrong password and deleted credentials all answer the same and take the same
-   * time, so the answer does not tell which accounts exist.
+   * time, so the answer does not tell which accounts exist. Attempts are throttled per account and
+   * per client address (SignInThrottle): a locked one is refused with RATE_LIMITED before its
+   * password is checked, the right password included.
    */
-  async login(email: string, password: string): Promise<IssuedTokens> {
-    const user = await this.users.findByEmail(this.dataSource.manager, email);
-    const credential = user ? await this.dataSource.getRepository(CredentialEntity).findOneBy({ userId: user.id }) : null;
-    const valid = credential ? await verifyPassword(password, credential.passwordHash) : await verifyAgainstNothing(password);
-    if (!user || !valid) throw unauthenticated(BAD_CREDENTIALS);
+  async login(email: string, password: string, clientAddress: string | null = null): Promise<IssuedTokens> {
+    const admission = await this.throttle.admit(email, clientAddress);
+    let user: UserEntity | null;
+    let valid: boolean;
+    try {
+      user = await this.users.findByEmail(this.dataSource.manager, email);
+      const credential = user ? await this.dataSource.getRepository(CredentialEntity).findOneBy({ userId: user.id }) : null;
+      valid = credential ? await verifyPassword(password, credential.passwordHash) : await verifyAgainstNothing(password);
+    } catch (error) {
+      await this.throttle.abandon(admission).catch((release: unknown) => this.logger.warn({ err: release }, 'sign-in place not released'));
+      throw error;
+    }
+    if (!user || !valid) {
+      const locks = await this.throttle.failed(admission);
+      // Recorded after answering: waiting for it would tell accounts that exist by their timing.
+      if (user?.organizationId) void this.auditFailedSignIn(user.id, user.organizationId, locks.length > 0);
+      throw unauthenticated(BAD_CREDENTIALS);
+    }
+    await this.throttle.succeeded(admission);
     return this.unitOfWork.run(async ({ manager }) => {
       await this.assertMaySignIn(manager, user);
       return this.sessions.open(manager, user, 'PASSWORD');
@@ -118,6 +140,19 @@ export class AuthService {
     if (!caller.sessionId) return false;
     const revoked = await this.unitOfWork.run((tx) => this.sessions.revoke(tx, { sessionIds: [caller.sessionId!] }, RevocationReason.LOGOUT));
     return revoked > 0;
+  }
+
+  /** A failed password sign-in (and the lock it started) in the organization's audit trail; never the e-mail or address. */
+  private async auditFailedSignIn(userId: string, organizationId: string, locked: boolean): Promise<void> {
+    try {
+      await this.unitOfWork.run(async (tx) => {
+        const entry = { organizationId, actor: 'anonymous', subjectType: 'user', subjectId: userId };
+        await this.audit.record(tx, { ...entry, action: 'user.sign_in_failed', reason: 'WRONG_PASSWORD' });
+        if (locked) await this.audit.record(tx, { ...entry, action: 'user.sign_in_locked', reason: 'TOO_MANY_FAILED_SIGN_INS', afterStatus: 'LOCKED' });
+      });
+    } catch (error) {
+      this.logger.error({ err: error, userId }, 'failed sign-in not recorded in the audit trail');
+    }
   }
 
   /**

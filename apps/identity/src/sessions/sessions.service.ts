@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Transaction } from '@offboarding/messaging';
-import { Clock } from '@offboarding/platform';
+import { Clock, type RevocationFeedPage } from '@offboarding/platform';
 import { IDENTITY_CONFIG, RealTime } from '../keys/identity-providers';
 import type { IdentityConfig } from '../keys/identity-config';
 import { SigningKeys } from '../keys/signing-keys';
@@ -17,14 +17,6 @@ export interface IssuedTokens {
   refreshTokenExpiresAt: Date;
   sessionId: string;
   userId: string;
-}
-
-/** One entry of the gateway's revocation feed. */
-export interface RevokedSession {
-  sessionId: string;
-  reason: string;
-  /** After this instant every access token of the session has expired anyway. */
-  accessExpiresAt: string;
 }
 
 /** sessions_revoked events carry at most this many session ids. */
@@ -149,9 +141,9 @@ export class SessionsService {
 
   /**
    * Sessions revoked since `since` (database time) whose access tokens may still be valid,
-   * with the database time the answer is complete up to. The gateway polls this.
+   * with the database time the answer is complete up to: the revocation feed.
    */
-  async revokedSince(since: Date, limit = 10_000): Promise<{ asOf: string; sessions: RevokedSession[] }> {
+  async revokedSince(since: Date, limit = 10_000): Promise<RevocationFeedPage> {
     return this.dataSource.transaction(async (manager) => {
       const [{ as_of }] = await manager.query<{ as_of: Date }[]>('SELECT now() AS as_of');
       const rows = await manager.query<{ id: string; revocation_reason: string; access_expires_at: Date }[]>(

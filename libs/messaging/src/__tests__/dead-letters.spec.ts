@@ -1,4 +1,12 @@
-import { deadLetterMessage, withoutDeadLetterHeaders } from '../dead-letters';
+import {
+  deadLetterMessage,
+  decodeDecidedOffsets,
+  type DeadLetterSummary,
+  encodeDecidedOffsets,
+  matchesDeadLetterFilter,
+  summarizeDeadLetter,
+  withoutDeadLetterHeaders,
+} from '../dead-letters';
 
 class HandlerBroke extends Error {}
 
@@ -41,5 +49,42 @@ describe('dead-letter messages', () => {
   it('strip only the dlq_ headers for a replay', () => {
     expect(withoutDeadLetterHeaders(original.headers)).toEqual({ ce_id: original.headers.ce_id });
     expect(withoutDeadLetterHeaders(undefined)).toEqual({});
+  });
+});
+
+describe('dead-letter replay bookkeeping', () => {
+  it('keeps the offsets taken beyond the committed one as ranges, and reads them back', () => {
+    const offsets = [12n, 5n, 6n, 7n, 9n, 20n, 21n];
+    const encoded = encodeDecidedOffsets(offsets);
+    expect(encoded).toBe('dlq-replay/1:5-7,9,12,20-21');
+    expect([...decodeDecidedOffsets(encoded)].sort((a, b) => Number(a - b))).toEqual([5n, 6n, 7n, 9n, 12n, 20n, 21n]);
+    expect(decodeDecidedOffsets(null).size).toBe(0);
+    expect(decodeDecidedOffsets('somebody else’s metadata').size).toBe(0);
+  });
+
+  it('reads a letter and filters by event id, type (full or by name) and error text', () => {
+    const letter: DeadLetterSummary = summarizeDeadLetter(1, {
+      offset: '41',
+      key: Buffer.from('org-1'),
+      value: Buffer.from('{}'),
+      headers: {
+        ce_id: Buffer.from('id-1'),
+        ce_type: Buffer.from('com.offboarding.entitlements.entitlement_granted.v1'),
+        dlq_error: Buffer.from('Licence server unavailable'),
+        dlq_error_type: Buffer.from('DownstreamUnavailable'),
+        dlq_original_topic: Buffer.from('offboarding.entitlements.v1'),
+        dlq_attempts: Buffer.from('5'),
+        replay_count: Buffer.from('2'),
+      },
+    });
+    expect(letter).toMatchObject({ partition: 1, offset: '41', eventId: 'id-1', organizationId: 'org-1', attempts: 5, replays: 2 });
+    expect(matchesDeadLetterFilter(letter)).toBe(true);
+    expect(matchesDeadLetterFilter(letter, { eventIds: ['id-2'] })).toBe(false);
+    expect(matchesDeadLetterFilter(letter, { types: ['entitlement_granted'] })).toBe(true);
+    expect(matchesDeadLetterFilter(letter, { types: ['com.offboarding.entitlements.entitlement_granted.v1', 'x'] })).toBe(true);
+    expect(matchesDeadLetterFilter(letter, { types: ['granted'] })).toBe(false);
+    expect(matchesDeadLetterFilter(letter, { error: 'SERVER UNAVAIL' })).toBe(true);
+    expect(matchesDeadLetterFilter(letter, { error: 'downstream' })).toBe(true);
+    expect(matchesDeadLetterFilter(letter, { error: 'downstream', eventIds: ['id-2'] })).toBe(false);
   });
 });

@@ -237,7 +237,7 @@ describe('EventConsumer (database + dev broker)', () => {
     expect(calls.get(invalid.data.entitlementId)).toBeUndefined();
   });
 
-  it('replays dead letters to their topic, so a fixed handler applies them, and remembers how far it got', async () => {
+  it('replays dead letters to their topic, so a fixed handler applies them, and replaying again never multiplies the failures', async () => {
     const before = deadLetters.messages.length;
     const doomed = deadLetters.messages.find((m) => m.headers.dlq_error_type === 'DownstreamUnavailable');
     expect(doomed).toBeDefined();
@@ -246,26 +246,34 @@ describe('EventConsumer (database + dev broker)', () => {
 
     const source = await topicReader(kafka, [Topics.entitlements]);
     const first = await replayDeadLetters({ kafka, service: 'provisioning', logger, timeoutMs: 30_000 });
-    expect(first).toEqual({ replayed: before, skipped: 0 });
+    expect(first).toMatchObject({ replayed: before, notMatching: 0, duplicates: 0 });
     try {
       const replayed = await source.waitFor(before, (m) => m.headers.replayed_from_dlq !== undefined);
       expect(replayed.flatMap((m) => Object.keys(m.headers).filter((name) => name.startsWith('dlq_')))).toEqual([]);
       const fixed = replayed.find((m) => m.headers.ce_id === doomed!.headers.ce_id);
       expect(fixed!.message.key?.toString()).toBe(doomed!.message.key?.toString());
       expect(fixed!.message.value?.toString()).toBe(doomed!.message.value?.toString());
+      expect(fixed!.headers.replay_count).toBe('1');
     } finally {
       await source.close();
     }
     await waitFor(async () => (await applied(entitlementId)) > 0, { timeoutMs: 20_000, description: 'the replayed event to be applied' });
     expect(calls.get(entitlementId)).toBe(ATTEMPTS + 1);
 
-    // The malformed and invalid letters fail again; a second replay sends only those new letters.
-    const again = before - 1;
-    await deadLetters.waitFor(before + again);
-    const replayedAgain = deadLetters.messages.slice(before);
-    expect(replayedAgain.every((m) => m.headers.replayed_from_dlq !== undefined)).toBe(true);
-    const second = await replayDeadLetters({ kafka, service: 'provisioning', logger, timeoutMs: 30_000 });
-    expect(second).toEqual({ replayed: again, skipped: 0 });
+    // The malformed and invalid letters fail again: one new letter each, marked as a replay. Two
+    // more replays later the pending letters are still exactly the real failures, and each
+    // replay added one letter per failure that is still failing.
+    const failures = before - 1;
+    for (let round = 1; round <= 2; round += 1) {
+      await deadLetters.waitFor(before + round * failures);
+      expect(deadLetters.messages.slice(before + (round - 1) * failures).every((m) => m.headers.replay_count === String(round))).toBe(true);
+      const pending = await replayDeadLetters({ kafka, service: 'provisioning', logger, mode: 'dry-run', timeoutMs: 30_000 });
+      expect(pending.letters).toHaveLength(failures);
+      expect(pending.letters.every((letter) => letter.replays === round)).toBe(true);
+      expect(await replayDeadLetters({ kafka, service: 'provisioning', logger, timeoutMs: 30_000 })).toMatchObject({ replayed: failures });
+    }
+    await deadLetters.waitFor(before + 3 * failures);
+    expect(deadLetters.messages).toHaveLength(before + 3 * failures);
     expect(await applied(entitlementId)).toBe(1);
   });
 });

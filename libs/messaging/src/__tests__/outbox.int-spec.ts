@@ -182,8 +182,10 @@ describe('outbox and relay (database + dev broker)', () => {
     }
   });
 
-  it('delays events through a broker outage and loses none', async () => {
+  it('delays events through a broker outage and loses none, saying so once per outage', async () => {
     const relay = newRelay({ pollIntervalMs: 100, maxBackoffMs: 400 });
+    const logged = (message: string) => logger.entries.filter((entry) => entry.msg === message).length;
+    const errorsBefore = logger.entries.filter((entry) => entry.level === 'error').length;
     const work = new UnitOfWork(db.dataSource, outbox, relay);
     const orgs = [randomUUID(), randomUUID()];
     const { port } = broker;
@@ -211,9 +213,17 @@ describe('outbox and relay (database + dev broker)', () => {
       );
       expect(failed[0].attempts).toBeGreaterThanOrEqual(1);
       expect(await unsent()).toBe(written.length);
+      // Several rounds fail; the outage is one error line and shows in the relay's health.
+      await waitFor(() => relay.health().consecutiveFailures >= 3, { timeoutMs: 30_000, description: 'three failed rounds' });
+      expect(relay.health()).toMatchObject({ failing: true, failingSince: expect.any(String), lastError: expect.any(String) });
+      expect(logger.entries.filter((entry) => entry.level === 'error').slice(errorsBefore).map((entry) => entry.msg)).toEqual([
+        'outbox relay failing; events stay in the outbox and rounds retry with backoff until it recovers',
+      ]);
 
       broker = await startDevBroker({ port, dataDir });
       await waitFor(async () => (await unsent()) === 0, { timeoutMs: 30_000, description: 'the backlog to drain' });
+      expect(relay.health()).toEqual({ failing: false, consecutiveFailures: 0, failingSince: null, lastError: null });
+      expect(logged('outbox relay recovered')).toBe(1);
 
       const reader = await topicReader(kafka, [Topics.entitlements]);
       try {

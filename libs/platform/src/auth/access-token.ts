@@ -1,6 +1,8 @@
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { ErrorCode } from '../errors/domain-error';
 import { type Caller, type AuthContext, Role, ROLES } from './caller';
+import { revocationRefusal, type RevocationList } from './revocation-list';
 
 /** Issuer and audience of every access token; checked wherever a token is verified. */
 export const TOKEN_ISSUER = 'offboarding';
@@ -113,6 +115,29 @@ export class JwksAccessTokenVerifier extends AccessTokenVerifier {
   verify(token: string): Promise<VerifiedAccessToken> {
     return verifyAccessToken(token, this.keys);
   }
+}
+
+/** Identity's revocation feed, from IDENTITY_URL (the identity subgraph's URL) or the local default. */
+export function revocationFeedUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const identity = new URL(env.IDENTITY_URL ?? 'http://localhost:4003/graphql');
+  return new URL('/internal/revoked-sessions', identity.origin).toString();
+}
+
+/**
+ * What the GraphQL context carries once the session is checked too: a token whose session was
+ * revoked has no caller (UNAUTHENTICATED, or FORBIDDEN for an archived organization, saying why),
+ * and until the list has loaded no token is trusted (SERVICE_UNAVAILABLE, fail closed).
+ */
+export function withSessionCheck(auth: AuthContext, revocations: RevocationList): AuthContext {
+  const sessionId = auth.caller?.sessionId;
+  if (!sessionId) return auth;
+  if (!revocations.ready) {
+    return { caller: null, authError: 'the session revocation list is not loaded yet; retry shortly', authErrorCode: ErrorCode.SERVICE_UNAVAILABLE };
+  }
+  const reason = revocations.reasonFor(sessionId);
+  if (!reason) return auth;
+  const refusal = revocationRefusal(reason);
+  return { caller: null, authError: refusal.message, authErrorCode: refusal.code, authErrorDetails: { reason } };
 }
 
 /**

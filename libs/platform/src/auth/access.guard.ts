@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { DomainError, ErrorCode } from '../errors/domain-error';
 import { ACCESS_RULE, type AccessRule } from './authorization';
-import { graphqlContextOf } from './caller';
+import { authRefusal, graphqlContextOf } from './caller';
 
 /**
  * Deny by default: every GraphQL resolver (queries, mutations, field and reference resolvers)
@@ -22,7 +22,7 @@ export class AccessGuard implements CanActivate {
     if (rule.kind === 'public') return true;
     const auth = graphqlContextOf(context);
     const caller = auth?.caller;
-    if (!caller) throw new DomainError(ErrorCode.UNAUTHENTICATED, auth?.authError ?? 'sign in first: this operation needs an access token');
+    if (!caller) throw authRefusal(auth);
     if (!rule.roles.includes(caller.role)) {
       throw new DomainError(ErrorCode.FORBIDDEN, `this operation needs the role ${rule.roles.join(' or ')}`, { requiredRoles: [...rule.roles] });
     }

@@ -21,8 +21,21 @@ export interface Caller {
 export interface AuthContext {
   /** Absent when the request had no token, or a token that did not verify. */
   caller?: Caller | null;
-  /** Why a presented token was refused (expired, bad signature, ...), for the error message. */
+  /** Why a presented token was refused (expired, bad signature, revoked session, ...), for the error message. */
   authError?: string | null;
+  /** The refusal's code when it is not UNAUTHENTICATED (an archived organization, a list not loaded yet). */
+  authErrorCode?: ErrorCode;
+  /** Extra extensions of the refusal, e.g. the revocation reason. */
+  authErrorDetails?: Readonly<Record<string, unknown>>;
+}
+
+/** The refusal of a request whose token was presented but not accepted, or that has none. */
+export function authRefusal(context: AuthContext | undefined): DomainError {
+  return new DomainError(
+    context?.authErrorCode ?? ErrorCode.UNAUTHENTICATED,
+    context?.authError ?? 'sign in first: this operation needs an access token',
+    context?.authErrorDetails,
+  );
 }
 
 /**
@@ -40,9 +53,7 @@ export function graphqlContextOf(context: ExecutionContext): AuthContext | undef
 /** The authenticated caller; UNAUTHENTICATED when there is none (the guard normally said so first). */
 export function callerFromContext(context: AuthContext | undefined): Caller {
   const caller = context?.caller;
-  if (!caller) {
-    throw new DomainError(ErrorCode.UNAUTHENTICATED, context?.authError ?? 'sign in first: this operation needs an access token');
-  }
+  if (!caller) throw authRefusal(context);
   return caller;
 }
 
@@ -55,3 +66,9 @@ export const CurrentCaller = createParamDecorator(
 export const OptionalCaller = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Caller | null => graphqlContextOf(context)?.caller ?? null,
 );
+
+/** Resolver parameter: the client's address (as the gateway forwarded it, see TRUST_PROXY), or null. */
+export const ClientAddress = createParamDecorator((_data: unknown, context: ExecutionContext): string | null => {
+  const request = (graphqlContextOf(context) as { req?: { ip?: string } } | undefined)?.req;
+  return request?.ip ?? null;
+});

@@ -31,6 +31,8 @@ const baseSchema = z.object({
   RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
   INTERNAL_API_TOKEN: z.string().min(32).optional(),
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  TRUST_PROXY: z.string().min(1).default('loopback, linklocal, uniquelocal'),
   OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
@@ -44,6 +46,16 @@ export interface ServiceConfig {
   kafkaBrokers: string[];
   /** How long an Idempotency-Key and the outcome it recorded are kept. */
   idempotencyKeyTtlHours: number;
+  /** How often the list of revoked sessions is read from identity. */
+  revocationPollIntervalMs: number;
+  /** Express's `trust proxy`: whose X-Forwarded-For names the client (the gateway's, in the cluster). */
+  trustProxy: boolean | number | string;
+}
+
+/** TRUST_PROXY as Express reads it: true/false, a number of hops, or addresses and subnets. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export class ConfigError extends Error {
@@ -75,5 +87,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     logLevel: values.LOG_LEVEL,
     kafkaBrokers: values.KAFKA_BROKERS,
     idempotencyKeyTtlHours: values.IDEMPOTENCY_KEY_TTL_HOURS,
+    revocationPollIntervalMs: values.REVOCATION_POLL_INTERVAL_MS,
+    trustProxy: trustProxySetting(values.TRUST_PROXY),
   };
 }

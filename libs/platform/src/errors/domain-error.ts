@@ -20,10 +20,11 @@ export const ErrorCode = {
   SSO_CONNECTION_DELETED: 'SSO_CONNECTION_DELETED',
   /** An Idempotency-Key sent again with another mutation or other input than its first use. */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
-  /** A service the request needs cannot be reached right now: retry (a mutation with the same Idempotency-Key). */
+  /** A service or dependency the request needs cannot be reached right now: retry shortly (a mutation with the same Idempotency-Key). */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
-  /** Gateway limits: per-caller request rate, operation depth, cost and aliases. */
+  /** Gateway limits: per-caller request rate, document size (tokens), operation depth, cost and aliases. */
   RATE_LIMITED: 'RATE_LIMITED',
+  QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',

@@ -1,4 +1,5 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { graphql } from 'graphql';
@@ -23,9 +24,25 @@ export function runSubgraph(appModule: Type<unknown>, argv: string[] = process.a
   });
 }
 
+/** Request bodies a subgraph reads: a 1 MB document's text, as the gateway forwards it, fits. */
+export const SUBGRAPH_BODY_LIMIT = '2mb';
+
+/**
+ * A subgraph application: JSON bodies up to SUBGRAPH_BODY_LIMIT (Express's default of 100 kB would
+ * refuse a document the API accepts) and nothing else, client addresses from the proxies
+ * TRUST_PROXY names; not yet listening.
+ */
+export async function createSubgraphApp(appModule: Type<unknown>, options: NestApplicationOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(appModule, { ...options, bodyParser: false });
+  app.useBodyParser('json', { limit: SUBGRAPH_BODY_LIMIT });
+  // The client's address is what the gateway forwards; sign-in throttling counts per address.
+  app.set('trust proxy', app.get<ServiceConfig>(SERVICE_CONFIG).trustProxy);
+  return app;
+}
+
 /** Builds the application, listens, and shuts down gracefully on SIGTERM/SIGINT. */
 export async function bootstrapSubgraph(appModule: Type<unknown>): Promise<INestApplication> {
-  const app = await NestFactory.create(appModule, { bufferLogs: true });
+  const app = await createSubgraphApp(appModule, { bufferLogs: true });
   const logger = app.get<Logger>(LOGGER);
   const config = app.get<ServiceConfig>(SERVICE_CONFIG);
   app.useLogger(new NestPinoLogger(logger));

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import type { RelayHealth } from '@offboarding/messaging';
 import { ServiceRuntime } from './service-runtime';
 
 /** Kubernetes probes: liveness says the process serves HTTP; readiness checks its dependencies. */
@@ -12,9 +13,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** The outbox relay's state rides along: a failing relay is visible here but keeps the service ready. */
   @Get('ready')
-  async ready(): Promise<{ status: 'ready' }> {
-    if (!(await this.runtime.isReady())) throw new ServiceUnavailableException({ status: 'not ready' });
-    return { status: 'ready' };
+  async ready(): Promise<{ status: 'ready'; outboxRelay: RelayHealth | null }> {
+    if (!(await this.runtime.isReady())) throw new ServiceUnavailableException({ status: 'not ready', outboxRelay: this.runtime.relayHealth() });
+    return { status: 'ready', outboxRelay: this.runtime.relayHealth() };
   }
 }

@@ -9,11 +9,14 @@ import type { ServiceName } from '@offboarding/contracts';
 import { IdempotencyKeys, Outbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@offboarding/persistence';
 import { AccessGuard } from '../auth/access.guard';
-import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv } from '../auth/access-token';
+import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv, revocationFeedUrlFromEnv, withSessionCheck } from '../auth/access-token';
+import { httpRevocationFeed, RevocationList } from '../auth/revocation-list';
 import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
 import { IdArgumentsInterceptor } from '../graphql/id-arguments.interceptor';
+import { retryAfterPlugin } from '../errors/retry-after';
+import { checkTextInputs } from '../graphql/text-input';
 import { createLogger } from '../logging/logger';
 import { JobScheduler } from '../jobs/job-scheduler';
 import { HttpMaskingKeys } from '../privacy/http-masking-keys';
@@ -26,11 +29,12 @@ import { Metrics } from '../observability/metrics';
 import { MetricsController } from '../observability/metrics.controller';
 import { operationLogPlugin } from '../observability/operation-log';
 import { initTracing } from '../observability/tracing';
-import { internalApiToken } from '../auth/internal-token';
+import { internalApiToken, internalAuthHeaders } from '../auth/internal-token';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { IdempotencyKeyPruning, idempotencyPolicy } from '../idempotency/idempotency-policy';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { HealthController } from './health.controller';
+import { RevocationPolling } from './revocation-polling';
 import { SERVICE_DATABASE, ServiceRuntime } from './service-runtime';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
 
@@ -49,6 +53,11 @@ export interface SubgraphModuleOptions {
    * (IDENTITY_JWKS_URL, or derived from IDENTITY_URL); the identity service passes its own keys.
    */
   accessTokens?: AccessTokenVerifier;
+  /**
+   * Where revoked sessions are read from. Default: identity's revocation feed over HTTP (the one
+   * the gateway polls); the identity service reads its own database (`RevocationList.useFeed`).
+   */
+  revocationFeed?: 'identity-http' | 'set-by-the-service';
 }
 
 /**
@@ -70,6 +79,12 @@ export class PlatformModule {
     const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock(new SystemClock(), devClockStore(options.service));
     const metrics = new Metrics(options.service);
     const accessTokens = options.accessTokens ?? new JwksAccessTokenVerifier(jwksUrlFromEnv());
+    // Subgraphs refuse revoked sessions too, not only the gateway: they may be reached directly.
+    const revocations = new RevocationList(
+      options.revocationFeed === 'set-by-the-service' ? null : httpRevocationFeed(revocationFeedUrlFromEnv(), () => internalAuthHeaders()),
+      config.revocationPollIntervalMs,
+      logger,
+    );
     return {
       module: PlatformModule,
       imports: [
@@ -81,16 +96,18 @@ export class PlatformModule {
           path: '/graphql',
           csrfPrevention: true,
           // Traces go through OpenTelemetry, not Apollo's per-request inline format.
-          plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.apolloPlugin(), operationLogPlugin(logger)],
+          plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.apolloPlugin(), operationLogPlugin(logger), retryAfterPlugin()],
           introspection: config.nodeEnv !== 'production',
           includeStacktraceInErrorResponses: false,
           formatError: createGraphQLErrorFormatter(logger),
           // Guards run on field and reference resolvers too, so no field escapes its access rule.
           fieldResolverEnhancers: ['guards'],
+          // Every text argument and input field is checked and normalized once, before any resolver.
+          transformSchema: checkTextInputs,
           // Every request is authenticated here once; the access guard and @CurrentCaller() read the result.
           context: async ({ req }: { req: { headers?: Record<string, string | string[] | undefined> } }) => ({
             req,
-            ...(await accessTokens.authenticate(req.headers?.authorization)),
+            ...withSessionCheck(await accessTokens.authenticate(req.headers?.authorization), revocations),
           }),
         }),
         OrganizationExportModule,
@@ -108,6 +125,8 @@ export class PlatformModule {
         // Every mutation honours an Idempotency-Key (recorded by the unit of work below).
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: AccessTokenVerifier, useValue: accessTokens },
+        { provide: RevocationList, useValue: revocations },
+        RevocationPolling,
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         {
@@ -154,6 +173,7 @@ export class PlatformModule {
         MaskingKeys,
         Metrics,
         AccessTokenVerifier,
+        RevocationList,
       ],
     };
   }

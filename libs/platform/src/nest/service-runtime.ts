@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { Kafka, Producer } from 'kafkajs';
-import { createKafka, createOutboxProducer, EventConsumer, OutboxRelay } from '@offboarding/messaging';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createKafka, createOutboxProducer, EventConsumer, OutboxRelay, type RelayHealth } from '@offboarding/messaging';
 import { pendingMigrations, type ServiceDatabase } from '@offboarding/persistence';
 import { deadLetterTopic, Topics } from '@offboarding/contracts';
 import type { ServiceConfig } from '../config/service-config';
@@ -58,6 +58,12 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
       return row ? Number(row.oldest ?? 0) : null;
     });
     this.metrics.gauge('offboarding_consumer_lag', "Messages on the consumed topics not yet committed by this service's group.", () => this.consumerLag());
+    this.metrics.gauge('offboarding_outbox_relay_failing', '1 while the outbox relay cannot publish (its last round failed), else 0.', () =>
+      Promise.resolve(this.relay.health().failing ? 1 : 0),
+    );
+    this.metrics.gauge('offboarding_outbox_relay_consecutive_failures', 'Failed outbox relay rounds in a row.', () =>
+      Promise.resolve(this.relay.health().consecutiveFailures),
+    );
   }
 
   private lagCache: { at: number; value: number } | null = null;
@@ -133,6 +139,14 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
       const existing = new Set(await admin.listTopics());
       const missing = [...new Set(topics)].filter((topic) => !existing.has(topic));
       if (missing.length === 0) return;
+      await this.createTopics(admin, missing);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async createTopics(admin: Admin, missing: string[]): Promise<void> {
+    try {
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((topic) => ({
@@ -142,8 +156,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         })),
       });
       this.logger.info({ topics: missing }, 'created topics');
-    } finally {
-      await admin.disconnect();
+    } catch (error) {
+      // A broker without the CreateTopics API (librdkafka's mock cluster) creates topics on first use.
+      if (!(error instanceof Error) || error.name !== 'KafkaJSServerDoesNotSupportApiKey') throw error;
+      this.logger.warn({ topics: missing }, 'the broker cannot create topics (no CreateTopics API): they must exist or be created on first use; KAFKA_CREATE_TOPICS=false skips this');
     }
   }
 
@@ -175,6 +191,11 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
       this.logger.info({ drainMs }, 'draining before shutdown');
       await new Promise((resolve) => setTimeout(resolve, drainMs));
     }
+  }
+
+  /** How the outbox relay's rounds are going (readiness detail): a failing relay keeps the service ready, mutations still commit. */
+  relayHealth(): RelayHealth | null {
+    return this.messagingEnabled ? this.relay.health() : null;
   }
 
   /**

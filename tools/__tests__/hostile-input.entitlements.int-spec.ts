@@ -1,0 +1,3 @@
+import { describeHostileInput } from './hostile-input';
+
+describeHostileInput('entitlements', () => import('../../apps/entitlements/src/app.module'));

@@ -1,0 +1,3 @@
+import { describeHostileInput } from './hostile-input';
+
+describeHostileInput('identity', () => import('../../apps/identity/src/app.module'));
