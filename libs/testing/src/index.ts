@@ -3,3 +3,4 @@ export * from './databases';
 export * from './kcat';
 export * from './access-tokens';
 export * from './ports';
+export * from './certificates';
