@@ -36,8 +36,10 @@ function createListener(options: ResolvedOptions, onConnection: (socket: Socket)
     onConnection,
   );
   // A client that does not trust us, or that we do not trust, never gets a Connection.
-  server.on('tlsClientError', (error, socket) => {
-    logger.warn('TLS handshake with a client failed', { client: socket.remoteAddress, reason: error.message });
+  server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
+    // A port probe (connect, then close) is routine; a refused certificate is worth a warning.
+    const probe = error.code === 'ECONNRESET' || error.message === 'socket hang up';
+    (probe ? logger.info : logger.warn)('TLS handshake with a client failed', { client: socket.remoteAddress, reason: error.message });
   });
   return server;
 }

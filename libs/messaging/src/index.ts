@@ -3,6 +3,7 @@ export * from './cloud-event';
 export * from './backoff';
 export * from './key-order';
 export * from './kafka';
+export * from './kafka-security';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './unit-of-work';

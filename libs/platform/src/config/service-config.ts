@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ServiceName } from '@offboarding/contracts';
+import { kafkaSecurityFromEnv, KafkaSettingsError, type KafkaSecurity } from '@offboarding/messaging';
 
 export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
   gateway: 4000,
@@ -41,6 +42,8 @@ export interface ServiceConfig {
   port: number;
   logLevel: string;
   kafkaBrokers: string[];
+  /** TLS and SASL towards the brokers (KAFKA_SSL_*, KAFKA_SASL_*); secrets stay wrapped. */
+  kafkaSecurity: KafkaSecurity;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +58,13 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     throw new ConfigError(`invalid configuration for ${service}: ${problems.join('; ')}`);
   }
   const values = result.data;
+  let kafkaSecurity: KafkaSecurity;
+  try {
+    kafkaSecurity = kafkaSecurityFromEnv(env, { production: values.NODE_ENV === 'production' });
+  } catch (error) {
+    if (error instanceof KafkaSettingsError) throw new ConfigError(`invalid configuration for ${service}: ${error.message}`);
+    throw error;
+  }
   return {
     service,
     nodeEnv: values.NODE_ENV,
@@ -62,5 +72,6 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     port: values.PORT ?? DEFAULT_PORTS[service],
     logLevel: values.LOG_LEVEL,
     kafkaBrokers: values.KAFKA_BROKERS,
+    kafkaSecurity,
   };
 }

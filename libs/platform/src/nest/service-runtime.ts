@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Kafka, Producer } from 'kafkajs';
-import { createKafka, createOutboxProducer, EventConsumer, OutboxRelay } from '@offboarding/messaging';
+import { createKafka, createOutboxProducer, describeKafkaSecurity, EventConsumer, OutboxRelay, verifyKafkaConnection } from '@offboarding/messaging';
 import type { ServiceDatabase } from '@offboarding/persistence';
 import { deadLetterTopic, Topics } from '@offboarding/contracts';
 import type { ServiceConfig } from '../config/service-config';
@@ -34,7 +34,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     private readonly scheduler: JobScheduler,
     private readonly metrics: Metrics,
   ) {
-    this.kafka = createKafka({ clientId: `offboarding-${config.service}`, brokers: config.kafkaBrokers, logger });
+    this.kafka = createKafka({ clientId: `offboarding-${config.service}`, brokers: config.kafkaBrokers, logger, security: config.kafkaSecurity });
     this.producer = createOutboxProducer(this.kafka);
     this.relay = new OutboxRelay({ dataSource: database.dataSource, producer: this.producer, logger });
     this.registerGauges();
@@ -101,6 +101,9 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
 
   private async startMessaging(): Promise<void> {
     if (!this.messagingEnabled) return;
+    // Wrong credentials or an untrusted certificate stop the start here, naming the setting.
+    await verifyKafkaConnection(this.kafka, this.config.kafkaSecurity, this.config.kafkaBrokers);
+    this.logger.info({ brokers: this.config.kafkaBrokers, ...describeKafkaSecurity(this.config.kafkaSecurity) }, 'connected to Kafka');
     const topics = this.registry.topics(this.config.service);
     await this.ensureTopics([Topics[this.config.service], deadLetterTopic(this.config.service), ...topics]);
     this.relay.start();
