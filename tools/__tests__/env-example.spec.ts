@@ -12,7 +12,7 @@ import { appNames, root, SUBGRAPHS } from './deployment-contract';
 
 const SHARED_LIBS = ['contracts', 'messaging', 'persistence', 'platform'];
 /** Libraries only some services use. */
-const APP_LIBS: Record<string, string[]> = { provisioning: ['storage'] };
+const APP_LIBS: Record<string, string[]> = { provisioning: ['storage'], retention: ['storage'] };
 
 function sourcesOf(app: string): string[] {
   // The gateway uses the platform's tracing and nothing else of the shared libraries' configuration.

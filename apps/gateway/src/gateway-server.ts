@@ -147,10 +147,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const retentionBase = (config.subgraphUrls.retention ?? DEFAULT_SUBGRAPH_URLS.retention).replace(/\/graphql\/?$/, '');
   app.get('/exports/:id/download', (req, res) => {
     const target = new URL(req.originalUrl, retentionBase);
-    fetch(target, { headers: { [REQUEST_ID_HEADER]: requestIdFrom(req.headers[REQUEST_ID_HEADER]) }, signal: AbortSignal.timeout(600_000) })
+    // A redirect (to a presigned object-storage URL) goes to the client as is: the archive never
+    // streams through the gateway.
+    fetch(target, { headers: { [REQUEST_ID_HEADER]: requestIdFrom(req.headers[REQUEST_ID_HEADER]) }, redirect: 'manual', signal: AbortSignal.timeout(600_000) })
       .then(async (upstream) => {
         res.status(upstream.status);
-        for (const name of ['content-type', 'content-length', 'content-disposition', 'cache-control']) {
+        for (const name of ['content-type', 'content-length', 'content-disposition', 'cache-control', 'location']) {
           const value = upstream.headers.get(name);
           if (value) res.setHeader(name, value);
         }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { LocalDirectoryStorage, ObjectStorage, S3ObjectStorage } from '@offboarding/storage';
+import { ObjectStorage, objectStorageOf } from '@offboarding/storage';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { DataExportResolver, OrganizationExportsResolver } from './exports/data-export.resolver';
 import { DataExportService } from './exports/data-export.service';
@@ -25,7 +25,7 @@ import { TimelineService } from './timeline/timeline.service';
     // STORAGE_DRIVER=local (a directory under DATA_DIR) or s3 (S3_* variables).
     {
       provide: ObjectStorage,
-      useFactory: ({ storage }: RetentionConfig) => (storage.driver === 's3' ? new S3ObjectStorage(storage.s3) : new LocalDirectoryStorage(storage.root)),
+      useFactory: ({ storage }: RetentionConfig) => objectStorageOf(storage),
       inject: [RETENTION_CONFIG],
     },
     { provide: ServiceCollectionsClient, useFactory: (config: RetentionConfig) => new ServiceCollectionsClient(config), inject: [RETENTION_CONFIG] },

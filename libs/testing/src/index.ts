@@ -4,3 +4,4 @@ export * from './kcat';
 export * from './access-tokens';
 export * from './ports';
 export * from './certificates';
+export * from './s3';

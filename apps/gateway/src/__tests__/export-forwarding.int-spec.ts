@@ -11,7 +11,10 @@ describe('export downloads through the gateway', () => {
   const seen: string[] = [];
   const retention = http.createServer((req, res) => {
     seen.push(req.url ?? '');
-    if (req.url?.includes('signature=good')) {
+    if (req.url?.includes('signature=stored')) {
+      res.writeHead(302, { location: 'https://bucket.s3.example/export.zip?X-Amz-Signature=abc', 'cache-control': 'no-store' });
+      res.end();
+    } else if (req.url?.includes('signature=good')) {
       res.writeHead(200, { 'content-type': 'application/zip', 'content-disposition': 'attachment; filename="export.zip"', 'content-length': archive.length });
       res.end(archive);
     } else {
@@ -27,7 +30,7 @@ describe('export downloads through the gateway', () => {
     await new Promise((resolve) => retention.close(resolve));
   });
 
-  it('streams the archive and passes refusals through', async () => {
+  it('streams the archive, passes refusals through, and passes a redirect to object storage on to the client', async () => {
     const { port } = retention.address() as AddressInfo;
     const gateway = await startGateway(
       loadGatewayConfig({ NODE_ENV: 'test', GATEWAY_PORT: '0', HOST: '127.0.0.1', RETENTION_URL: `http://127.0.0.1:${port}/graphql` }),
@@ -45,6 +48,12 @@ describe('export downloads through the gateway', () => {
       expect(refused.status).toBe(403);
       expect(await refused.json()).toEqual({ message: 'the link was tampered with' });
       expect(seen).toEqual(['/exports/7c0e/download?expires=1999999999&signature=good', '/exports/7c0e/download?expires=1999999999&signature=bad']);
+
+      // From object storage retention redirects to a presigned URL; the client gets that redirect.
+      const redirected = await fetch(`${base}/exports/7c0e/download?expires=1999999999&signature=stored`, { redirect: 'manual' });
+      expect(redirected.status).toBe(302);
+      expect(redirected.headers.get('location')).toBe('https://bucket.s3.example/export.zip?X-Amz-Signature=abc');
+      expect(redirected.headers.get('cache-control')).toBe('no-store');
     } finally {
       await gateway.stop();
     }
