@@ -22,7 +22,7 @@ import {
 } from '@offboarding/platform';
 import { authenticateRequests, type RequestAuth } from './gateway-auth';
 import { queryLimitRules } from './query-limits';
-import { RateLimiter } from './rate-limiter';
+import { createCallerRateLimit, LocalRateLimit } from './rate-limiter';
 import { RevocationList } from './revocation-list';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
@@ -70,6 +70,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     throw new Error(`${config.supergraphPath} contains the dev subgraph; production serves supergraph.graphql`);
   }
   const app = express();
+  // Behind an ingress the client is in X-Forwarded-For; believed only from the proxies named here.
+  app.set('trust proxy', config.trustProxy);
   // Every request runs in a server span that continues the caller's trace.
   app.use(tracingMiddleware('gateway'));
   const httpServer = http.createServer(app);
@@ -93,7 +95,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
   );
   await revocations.start();
-  const limiter = new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst);
+  const limiter = await createCallerRateLimit(config.rateLimit, logger);
 
   const metrics = new Metrics('gateway');
   const gateway = new ApolloGateway({
@@ -123,7 +125,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     devServer = dev;
     await dev.start();
     // Reached through the gateway with the caller's token, or directly: either way the token is checked.
-    const devLimiter = new RateLimiter(60_000, 10_000);
+    const devLimiter = new LocalRateLimit(60_000, 10_000);
     app.use(
       DEV_SUBGRAPH_PATH,
       express.json({ limit: '100kb' }),
@@ -207,6 +209,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await revocations.stop();
       await server.stop();
       await devServer?.stop();
+      await limiter.close();
     },
   };
 }

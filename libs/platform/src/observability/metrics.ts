@@ -8,6 +8,31 @@ export function operationLabel(name: string | null | undefined): string {
   return /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'invalid';
 }
 
+/** How many distinct operation names one process reports before counting the rest as `other`. */
+export const MAX_OPERATION_LABELS = 100;
+
+/**
+ * The `operation` label of the GraphQL metrics, bounded: operation names are chosen by clients,
+ * so each one would otherwise be a new time series for anyone who invents names. The first
+ * MAX_OPERATION_LABELS valid names a process sees keep their name (a front end's operations,
+ * seen at once); every name after them, and every malformed one, is counted as `other`.
+ */
+export class OperationLabels {
+  private readonly known = new Set<string>();
+
+  constructor(private readonly limit = MAX_OPERATION_LABELS) {}
+
+  of(name: string | null | undefined): string {
+    const label = operationLabel(name);
+    if (label === 'anonymous') return label;
+    if (label === 'invalid') return 'other';
+    if (this.known.has(label)) return label;
+    if (this.known.size >= this.limit) return 'other';
+    this.known.add(label);
+    return label;
+  }
+}
+
 /**
  * One process's Prometheus metrics (`GET /metrics`): GraphQL operations, the outbox backlog
  * and its oldest event's age, consumer lag, handler outcomes (retries, dead letters) and
@@ -20,13 +45,14 @@ export class Metrics implements ConsumerObserver {
   private readonly consumed: Counter<'type' | 'outcome'>;
   private readonly deadLetters: Counter;
   private readonly schedulerRuns: Counter<'job' | 'status'>;
+  private readonly operationLabels = new OperationLabels();
 
   constructor(readonly component: string) {
     this.registry.setDefaultLabels({ service: component });
     collectDefaultMetrics({ register: this.registry });
     this.operations = new Counter({
       name: 'graphql_operations_total',
-      help: 'GraphQL operations handled, by operation name and outcome (ok or error).',
+      help: 'GraphQL operations handled, by operation name (the first 100 names seen; later ones as "other") and outcome (ok or error).',
       labelNames: ['operation', 'outcome'],
       registers: [this.registry],
     });
@@ -63,7 +89,7 @@ export class Metrics implements ConsumerObserver {
         const started = performance.now();
         return Promise.resolve({
           willSendResponse: (context) => {
-            const operation = operationLabel(context.operationName);
+            const operation = this.operationLabels.of(context.operationName);
             const failed = (context.errors?.length ?? 0) > 0 || (context.response.body.kind === 'single' && (context.response.body.singleResult.errors?.length ?? 0) > 0);
             this.operations.inc({ operation, outcome: failed ? 'error' : 'ok' });
             this.duration.observe({ operation }, (performance.now() - started) / 1000);
