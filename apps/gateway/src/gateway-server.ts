@@ -11,6 +11,7 @@ import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import {
+  SystemClock,
   injectTraceContext,
   internalAuthHeaders,
   JwksAccessTokenVerifier,
@@ -26,6 +27,9 @@ import { createCallerRateLimit, LocalRateLimit } from './rate-limiter';
 import { RevocationList } from './revocation-list';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
+import { buildOperationsSchema, OPERATIONS_SUBGRAPH_NAME, OPERATIONS_SUBGRAPH_PATH } from './operations';
+
+const systemClock = new SystemClock();
 
 export interface RunningGateway {
   readonly url: string;
@@ -84,6 +88,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 
   const subgraphUrl = (name: string, url: string | undefined): string => {
     if (name === DEV_SUBGRAPH_NAME) return `http://127.0.0.1:${port}${DEV_SUBGRAPH_PATH}`;
+    if (name === OPERATIONS_SUBGRAPH_NAME) return `http://127.0.0.1:${port}${OPERATIONS_SUBGRAPH_PATH}`;
     return config.subgraphUrls[name as SubgraphName] ?? url ?? '';
   };
   const verifier = new JwksAccessTokenVerifier(config.jwksUrl);
@@ -116,11 +121,27 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
   });
 
+  const bases = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [name, (config.subgraphUrls[name] ?? DEFAULT_SUBGRAPH_URLS[name]).replace(/\/graphql\/?$/, '')]),
+  ) as ServiceBaseUrls;
+  // The operations subgraph (scheduled jobs and their runs) is served by this process, in production too.
+  const operationsServer = new ApolloServer<RequestAuth>({
+    schema: buildOperationsSchema(bases, { NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }, () => systemClock.now().getTime()),
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    logger,
+  });
+  await operationsServer.start();
+  app.use(
+    OPERATIONS_SUBGRAPH_PATH,
+    express.json({ limit: '100kb' }),
+    // The caller was already counted by the outer request; this inner hop is not limited again.
+    authenticateRequests(verifier, revocations, new LocalRateLimit(60_000, 10_000), logger),
+    expressMiddleware(operationsServer, { context: ({ res }) => Promise.resolve(res.locals.auth as RequestAuth) }),
+  );
+
   let devServer: ApolloServer<RequestAuth> | null = null;
   if (config.devTools) {
-    const bases = Object.fromEntries(
-      SUBGRAPH_NAMES.map((name) => [name, (config.subgraphUrls[name] ?? DEFAULT_SUBGRAPH_URLS[name]).replace(/\/graphql\/?$/, '')]),
-    ) as ServiceBaseUrls;
     const dev = new ApolloServer<RequestAuth>({ schema: buildDevSchema(bases), includeStacktraceInErrorResponses: false, logger });
     devServer = dev;
     await dev.start();
@@ -209,6 +230,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await revocations.stop();
       await server.stop();
       await devServer?.stop();
+      await operationsServer.stop();
       await limiter.close();
     },
   };

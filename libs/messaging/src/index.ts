@@ -11,4 +11,6 @@ export * from './inbox';
 export * from './event-consumer';
 export * from './dead-letters';
 export * from './messaging.migration';
+export * from './messaging-retention.migration';
+export * from './pruning';
 export * from './tracing';

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { TestIdentity } from '@offboarding/testing';
 import { loadGatewayConfig } from '../gateway-config';
 import { type RunningGateway, startGateway } from '../gateway-server';
+import { testGatewayEnv } from './test-gateway-env';
 
 // The per-caller rate limit as a deployment sees it: behind an ingress (TRUST_PROXY decides who
 // the anonymous caller is) and with several gateway replicas (REDIS_URL makes them share one
@@ -29,18 +30,7 @@ describe('gateway rate limit behind a proxy and across replicas', () => {
 
   const start = async (env: Record<string, string>): Promise<RunningGateway> => {
     const gateway = await startGateway(
-      loadGatewayConfig({
-        NODE_ENV: 'test',
-        GATEWAY_PORT: '0',
-        HOST: '127.0.0.1',
-        ENTITLEMENTS_URL: 'http://127.0.0.1:1/graphql',
-        PROVISIONING_URL: 'http://127.0.0.1:1/graphql',
-        IDENTITY_URL: identity.graphqlUrl,
-        RETENTION_URL: 'http://127.0.0.1:1/graphql',
-        RATE_LIMIT_BURST: '2',
-        RATE_LIMIT_PER_MINUTE: '4',
-        ...env,
-      }),
+      loadGatewayConfig(testGatewayEnv(identity.graphqlUrl, { RATE_LIMIT_BURST: '2', RATE_LIMIT_PER_MINUTE: '4', ...env })),
       logger,
     );
     gateways.push(gateway);

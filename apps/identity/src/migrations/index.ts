@@ -1,6 +1,7 @@
-import { MessagingTables1732000000000 } from '@offboarding/messaging';
+import { MessagingRetention1734400000002, MessagingTables1732000000000 } from '@offboarding/messaging';
+import { JobRuns1734400000001 } from '@offboarding/platform';
 import { PortalAccess1732000000001 } from './1732000000001-portal-access';
 import { UsersSessionsSso1732000000002 } from './1732000000002-users-sessions-sso';
 
 /** Every migration of this service, oldest first. */
-export const migrations = [MessagingTables1732000000000, PortalAccess1732000000001, UsersSessionsSso1732000000002];
+export const migrations = [MessagingTables1732000000000, PortalAccess1732000000001, UsersSessionsSso1732000000002, JobRuns1734400000001, MessagingRetention1734400000002];

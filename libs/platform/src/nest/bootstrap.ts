@@ -80,7 +80,7 @@ export async function runJobOnce(appModule: Type<unknown>, name: string | undefi
     await app.init();
     const scheduler = app.get(JobScheduler);
     if (!name) throw new Error(`usage: run-job <name>; jobs: ${scheduler.names().join(', ')}`);
-    const report = await scheduler.run(name);
+    const report = await scheduler.run(name, 'CRON');
     const published = await app.get(ServiceRuntime).flushOutbox();
     logger.info({ ...report, published }, 'run-job finished');
     failed = report.status === 'FAILED';

@@ -15,6 +15,7 @@ import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
 import { createLogger } from '../logging/logger';
 import { JobScheduler } from '../jobs/job-scheduler';
+import { JobsController } from '../jobs/jobs.controller';
 import { HttpMaskingKeys } from '../privacy/http-masking-keys';
 import { MaskingKeys } from '../privacy/masking';
 import { Clock, OffsetClock, SystemClock } from '../time/clock';
@@ -92,8 +93,8 @@ export class PlatformModule {
       // The clock and job controls exist only outside production.
       controllers:
         config.nodeEnv === 'production'
-          ? [HealthController, MetricsController]
-          : [HealthController, MetricsController, DevToolsController],
+          ? [HealthController, MetricsController, JobsController]
+          : [HealthController, MetricsController, JobsController, DevToolsController],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -45,6 +45,7 @@ export class Metrics implements ConsumerObserver {
   private readonly consumed: Counter<'type' | 'outcome'>;
   private readonly deadLetters: Counter;
   private readonly schedulerRuns: Counter<'job' | 'status'>;
+  private readonly jobDuration: Histogram<'job' | 'status'>;
   private readonly operationLabels = new OperationLabels();
 
   constructor(readonly component: string) {
@@ -80,6 +81,13 @@ export class Metrics implements ConsumerObserver {
       labelNames: ['job', 'status'],
       registers: [this.registry],
     });
+    this.jobDuration = new Histogram({
+      name: 'offboarding_job_duration_seconds',
+      help: 'Duration of scheduled job runs in this process, by job and status (runs in CronJob pods: offboarding_job_last_run_duration_seconds).',
+      labelNames: ['job', 'status'],
+      buckets: [0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600],
+      registers: [this.registry],
+    });
   }
 
   /** An Apollo Server plugin counting and timing every operation. */
@@ -105,8 +113,25 @@ export class Metrics implements ConsumerObserver {
     if (outcome === 'dead_lettered') this.deadLetters.inc();
   }
 
-  schedulerRun(job: string, status: string): void {
+  schedulerRun(job: string, status: string, durationSeconds: number): void {
     this.schedulerRuns.inc({ job, status });
+    if (status !== 'SKIPPED_LOCKED') this.jobDuration.observe({ job, status }, durationSeconds);
+  }
+
+  /** A gauge with labels whose series are read when Prometheus scrapes (null: leave as is). */
+  labelledGauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Promise<{ labels: Record<L, string>; value: number }[] | null>): void {
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        const series = await read().catch(() => null);
+        if (series === null) return;
+        this.reset();
+        for (const { labels, value } of series) this.set(labels as Partial<Record<L, string | number>>, value);
+      },
+    });
   }
 
   /** A gauge whose value is read when Prometheus scrapes. */
