@@ -76,8 +76,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const app = express();
   // Behind an ingress the client is in X-Forwarded-For; believed only from the proxies named here.
   app.set('trust proxy', config.trustProxy);
-  // Every request runs in a server span that continues the caller's trace.
+  const metrics = new Metrics('gateway');
+  // Every request runs in a server span that continues the caller's trace, and is counted.
   app.use(tracingMiddleware('gateway'));
+  app.use(metrics.httpMiddleware());
   const httpServer = http.createServer(app);
   // Listen first: the dev subgraph is served by this process, so its URL needs the real port.
   await new Promise<void>((resolve, reject) => {
@@ -102,7 +104,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   await revocations.start();
   const limiter = await createCallerRateLimit(config.rateLimit, logger);
 
-  const metrics = new Metrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new AuthenticatedDataSource({ url: subgraphUrl(name, url) }),

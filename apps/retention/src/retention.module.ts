@@ -14,6 +14,7 @@ import { RetentionWiring } from './retention.wiring';
 import { loadRetentionConfig, RETENTION_CONFIG, type RetentionConfig } from './shared/retention-config';
 import { RetentionJournal } from './shared/retention-journal';
 import { OrganizationTimelineResolver, RetentionCaseResolver } from './timeline/timeline.resolver';
+import { TimelineMetrics } from './timeline/timeline.metrics';
 import { TimelineService } from './timeline/timeline.service';
 
 /** Timeline, exports, masking keys, purge queue and certificates. */
@@ -32,6 +33,7 @@ import { TimelineService } from './timeline/timeline.service';
     RetentionJournal,
     MaskingService,
     TimelineService,
+    TimelineMetrics,
     RetentionAdminService,
     PurgeService,
     DataExportService,

@@ -56,14 +56,14 @@ describe('recorded job runs', () => {
     expect(breaks).toMatchObject({ lastRun: { status: 'FAILED', error: 'the downstream service said no' }, lastSuccessAt: null });
 
     const scrape = await metrics.render();
-    expect(scrape).toMatch(new RegExp(`offboarding_job_last_success_timestamp_seconds\\{job="sweep",service="entitlements"\\} ${Math.floor(Date.parse(sweep.lastSuccessAt!) / 1000)}`));
-    expect(scrape).not.toMatch(/offboarding_job_last_success_timestamp_seconds\{job="breaks"/);
-    expect(scrape).toMatch(/offboarding_job_last_run_failed\{job="breaks",service="entitlements"\} 1/);
-    expect(scrape).toMatch(/offboarding_job_last_run_failed\{job="sweep",service="entitlements"\} 0/);
+    expect(scrape).toMatch(new RegExp(`offboarding_job_last_success_timestamp_seconds\\{job_name="sweep",service="entitlements"\\} ${Math.floor(Date.parse(sweep.lastSuccessAt!) / 1000)}`));
+    expect(scrape).not.toMatch(/offboarding_job_last_success_timestamp_seconds\{job_name="breaks"/);
+    expect(scrape).toMatch(/offboarding_job_last_run_failed\{job_name="breaks",service="entitlements"\} 1/);
+    expect(scrape).toMatch(/offboarding_job_last_run_failed\{job_name="sweep",service="entitlements"\} 0/);
     // In cron mode "on schedule" is the CronJob's schedule: hourly, every 10 minutes.
-    expect(scrape).toMatch(/offboarding_job_expected_interval_seconds\{job="sweep",service="entitlements"\} 3600/);
-    expect(scrape).toMatch(/offboarding_job_expected_interval_seconds\{job="breaks",service="entitlements"\} 600/);
-    expect(scrape).toMatch(/offboarding_job_duration_seconds_count\{service="entitlements",job="sweep",status="COMPLETED"\} 1/);
+    expect(scrape).toMatch(/offboarding_job_expected_interval_seconds\{job_name="sweep",service="entitlements"\} 3600/);
+    expect(scrape).toMatch(/offboarding_job_expected_interval_seconds\{job_name="breaks",service="entitlements"\} 600/);
+    expect(scrape).toMatch(/offboarding_job_duration_seconds_count\{service="entitlements",job_name="sweep",status="COMPLETED"\} 1/);
     expect(jobs.describe()).toEqual([
       { name: 'breaks', description: 'Always fails.', schedule: '*/10 * * * *', expectedIntervalSeconds: 600 },
       { name: 'sweep', description: 'Cancels what is due.', schedule: '15 * * * *', expectedIntervalSeconds: 3600 },

@@ -186,29 +186,30 @@ export class JobScheduler {
 
   /**
    * Read from job_runs on each scrape, so they are right whoever ran the job: this process, a
-   * replica, or a CronJob's short-lived pod that Prometheus never sees.
+   * replica, or a CronJob's short-lived pod that Prometheus never sees. The job is in `job_name`:
+   * Prometheus sets `job` on every series itself.
    */
   private registerGauges(): void {
     if (!this.metrics) return;
     const summaries = async () => (this.dataSource.isInitialized && this.jobs.size > 0 ? this.store.summaries(this.names()) : null);
     const seconds = (at: string | null | undefined) => (at ? Date.parse(at) / 1000 : null);
-    this.metrics.labelledGauge('offboarding_job_last_success_timestamp_seconds', 'When a run of the job last completed (Unix time; absent until one has).', ['job'], async () =>
-      (await summaries())?.flatMap((summary) => (summary.lastSuccessAt ? [{ labels: { job: summary.job }, value: seconds(summary.lastSuccessAt)! }] : [])) ?? null,
+    this.metrics.labelledGauge('offboarding_job_last_success_timestamp_seconds', 'When a run of the job last completed (Unix time; absent until one has).', ['job_name'], async () =>
+      (await summaries())?.flatMap((summary) => (summary.lastSuccessAt ? [{ labels: { job_name: summary.job }, value: seconds(summary.lastSuccessAt)! }] : [])) ?? null,
     );
-    this.metrics.labelledGauge('offboarding_job_last_run_timestamp_seconds', 'When the newest run of the job started (Unix time).', ['job'], async () =>
-      (await summaries())?.flatMap((summary) => (summary.lastRun ? [{ labels: { job: summary.job }, value: seconds(summary.lastRun.startedAt)! }] : [])) ?? null,
+    this.metrics.labelledGauge('offboarding_job_last_run_timestamp_seconds', 'When the newest run of the job started (Unix time).', ['job_name'], async () =>
+      (await summaries())?.flatMap((summary) => (summary.lastRun ? [{ labels: { job_name: summary.job }, value: seconds(summary.lastRun.startedAt)! }] : [])) ?? null,
     );
-    this.metrics.labelledGauge('offboarding_job_last_run_duration_seconds', 'How long the newest finished run of the job took.', ['job'], async () =>
-      (await summaries())?.flatMap((summary) => (summary.lastRun?.durationMs != null ? [{ labels: { job: summary.job }, value: summary.lastRun.durationMs / 1000 }] : [])) ?? null,
+    this.metrics.labelledGauge('offboarding_job_last_run_duration_seconds', 'How long the newest finished run of the job took.', ['job_name'], async () =>
+      (await summaries())?.flatMap((summary) => (summary.lastRun?.durationMs != null ? [{ labels: { job_name: summary.job }, value: summary.lastRun.durationMs / 1000 }] : [])) ?? null,
     );
-    this.metrics.labelledGauge('offboarding_job_last_run_failed', '1 when the newest run of the job failed, else 0.', ['job'], async () =>
-      (await summaries())?.flatMap((summary) => (summary.lastRun ? [{ labels: { job: summary.job }, value: summary.lastRun.status === 'FAILED' ? 1 : 0 }] : [])) ?? null,
+    this.metrics.labelledGauge('offboarding_job_last_run_failed', '1 when the newest run of the job failed, else 0.', ['job_name'], async () =>
+      (await summaries())?.flatMap((summary) => (summary.lastRun ? [{ labels: { job_name: summary.job }, value: summary.lastRun.status === 'FAILED' ? 1 : 0 }] : [])) ?? null,
     );
     this.metrics.labelledGauge(
       'offboarding_job_expected_interval_seconds',
       'How often the job should succeed: its CronJob schedule (SCHEDULER_MODE=cron) or SCHEDULER_INTERVAL_MS (in-process).',
-      ['job'],
-      () => Promise.resolve(this.describe().map((job) => ({ labels: { job: job.name }, value: job.expectedIntervalSeconds }))),
+      ['job_name'],
+      () => Promise.resolve(this.describe().map((job) => ({ labels: { job_name: job.name }, value: job.expectedIntervalSeconds }))),
     );
   }
 

@@ -44,8 +44,9 @@ export class Metrics implements ConsumerObserver {
   private readonly duration: Histogram<'operation'>;
   private readonly consumed: Counter<'type' | 'outcome'>;
   private readonly deadLetters: Counter;
-  private readonly schedulerRuns: Counter<'job' | 'status'>;
-  private readonly jobDuration: Histogram<'job' | 'status'>;
+  private readonly schedulerRuns: Counter<'job_name' | 'status'>;
+  private readonly jobDuration: Histogram<'job_name' | 'status'>;
+  private readonly httpResponses: Counter<'status_class'>;
   private readonly operationLabels = new OperationLabels();
 
   constructor(readonly component: string) {
@@ -77,17 +78,31 @@ export class Metrics implements ConsumerObserver {
     });
     this.schedulerRuns = new Counter({
       name: 'offboarding_scheduler_runs_total',
-      help: 'Scheduled job runs by job and status (COMPLETED, SKIPPED_LOCKED, FAILED).',
-      labelNames: ['job', 'status'],
+      help: 'Scheduled job runs in this process by job (job_name) and status (COMPLETED, SKIPPED_LOCKED, FAILED).',
+      labelNames: ['job_name', 'status'],
       registers: [this.registry],
     });
     this.jobDuration = new Histogram({
       name: 'offboarding_job_duration_seconds',
-      help: 'Duration of scheduled job runs in this process, by job and status (runs in CronJob pods: offboarding_job_last_run_duration_seconds).',
-      labelNames: ['job', 'status'],
+      help: 'Duration of scheduled job runs in this process, by job (job_name) and status (runs in CronJob pods: offboarding_job_last_run_duration_seconds).',
+      labelNames: ['job_name', 'status'],
       buckets: [0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600],
       registers: [this.registry],
     });
+    this.httpResponses = new Counter({
+      name: 'offboarding_http_responses_total',
+      help: 'HTTP responses sent, by status class (2xx, 3xx, 4xx, 5xx).',
+      labelNames: ['status_class'],
+      registers: [this.registry],
+    });
+  }
+
+  /** Express middleware counting every response by status class (the 5xx-rate alert reads it). */
+  httpMiddleware() {
+    return (_req: unknown, res: { statusCode: number; once(event: 'finish', listener: () => void): unknown }, next: () => void): void => {
+      res.once('finish', () => this.httpResponses.inc({ status_class: `${Math.floor(res.statusCode / 100)}xx` }));
+      next();
+    };
   }
 
   /** An Apollo Server plugin counting and timing every operation. */
@@ -114,8 +129,9 @@ export class Metrics implements ConsumerObserver {
   }
 
   schedulerRun(job: string, status: string, durationSeconds: number): void {
-    this.schedulerRuns.inc({ job, status });
-    if (status !== 'SKIPPED_LOCKED') this.jobDuration.observe({ job, status }, durationSeconds);
+    // `job_name`, not `job`: Prometheus gives every scraped series a `job` label of its own.
+    this.schedulerRuns.inc({ job_name: job, status });
+    if (status !== 'SKIPPED_LOCKED') this.jobDuration.observe({ job_name: job, status }, durationSeconds);
   }
 
   /** A gauge with labels whose series are read when Prometheus scrapes (null: leave as is). */
