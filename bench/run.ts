@@ -15,6 +15,7 @@ import {
 import { inboxScenario } from './scenarios/inbox';
 import { maskingScenario } from './scenarios/masking';
 import { purgeScenario } from './scenarios/purge';
+import { messagingPruningScenario } from './scenarios/messaging-pruning';
 import { eventPropagationScenario } from './scenarios/event-propagation';
 import { bulkOffboardingScenario } from './scenarios/bulk-offboarding';
 import { federatedReadScenario } from './scenarios/federated-read';
@@ -34,6 +35,7 @@ const SCENARIOS: Scenario[] = [
   maskingScenario,
   purgeScenario,
   inboxScenario,
+  messagingPruningScenario,
 ];
 
 async function main(): Promise<void> {

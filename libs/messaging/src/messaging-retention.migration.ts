@@ -10,9 +10,11 @@ export class MessagingRetention1734400000002 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
-    // Partial: unsent rows (the relay's concern, and never pruned) stay out of it.
-    await queryRunner.query(`CREATE INDEX outbox_sent_at_idx ON ${schema}.outbox (sent_at) WHERE sent_at IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX inbox_received_at_idx ON ${schema}.inbox (received_at)`);
+    // Ordered like the pruner walks (time, then the key), so each batch starts where the last one
+    // ended instead of stepping over the dead entries of the rows already deleted. Partial:
+    // unsent rows (the relay's concern, and never pruned) stay out of it.
+    await queryRunner.query(`CREATE INDEX outbox_sent_at_idx ON ${schema}.outbox (sent_at, seq) WHERE sent_at IS NOT NULL`);
+    await queryRunner.query(`CREATE INDEX inbox_received_at_idx ON ${schema}.inbox (received_at, event_id)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -59,6 +59,18 @@ describe('pruning the outbox and inbox', () => {
     expect((await pruner.prune()).outbox).toBe(4);
   });
 
+  it('walks past rows sharing one timestamp across batch boundaries, missing none', async () => {
+    await db.dataSource.query(
+      `INSERT INTO ${table('outbox')} (id, topic, message_key, type, headers, payload, created_at, sent_at)
+       SELECT gen_random_uuid(), 't', 'same-instant', 'test', '{}', '{}', now() - interval '9 days', now() - interval '9 days' FROM generate_series(1, 10)`,
+    );
+    await db.dataSource.query(
+      `INSERT INTO ${table('inbox')} (event_id, type, source, received_at) SELECT gen_random_uuid(), 'test', 'test', now() - interval '40 days' FROM generate_series(1, 10)`,
+    );
+    const pruner = new MessagingTablePruner(db.dataSource, { outboxDays: 7, inboxDays: 35, batchSize: 3, maxBatches: 100 });
+    expect(await pruner.prune()).toEqual({ outbox: 10, inbox: 10 });
+  });
+
   it('refuses settings that would not bound anything', () => {
     expect(() => new MessagingTablePruner(db.dataSource, { outboxDays: 0, inboxDays: 35, batchSize: 10, maxBatches: 1 })).toThrow(/outboxDays/);
   });
