@@ -192,4 +192,20 @@ describeWithKcat('the stack with production connections: SASL_SSL Kafka and S3 w
     expect(s3.requests.length).toBeGreaterThan(0);
     expect(s3.requests.every((request) => request.sessionToken !== null && issued.has(request.sessionToken))).toBe(true);
   });
+
+  it('records every job run and shows it to staff through scheduledJobs and scheduledJobRuns', async () => {
+    await graphql('mutation { _devRunScheduledJobs { service job status } }');
+    const { scheduledJobs } = await graphql<{ scheduledJobs: { service: string; name: string; schedule: string; lastRun: { trigger: string; status: string; processed: number } | null }[] }>(
+      '{ scheduledJobs { service name schedule lastRun { trigger status processed } } }',
+    );
+    const names = scheduledJobs.map((job) => `${job.service}:${job.name}`);
+    expect(names).toEqual(expect.arrayContaining(['RETENTION:timeline-tick', 'ENTITLEMENTS:grace-period-sweep', 'IDENTITY:prune-tables', 'PROVISIONING:environment-teardown']));
+    for (const job of scheduledJobs) expect(job.lastRun).toMatchObject({ status: 'COMPLETED' });
+    const { scheduledJobRuns } = await graphql<{ scheduledJobRuns: { totalCount: number; edges: { node: { trigger: string; status: string; durationMs: number } }[] } }>(
+      '{ scheduledJobRuns(service: RETENTION, job: "prune-tables", first: 5) { totalCount edges { node { trigger status durationMs } } } }',
+    );
+    expect(scheduledJobRuns.totalCount).toBeGreaterThanOrEqual(1);
+    expect(scheduledJobRuns.edges.map((edge) => edge.node.status)).toContain('COMPLETED');
+    expect(scheduledJobRuns.edges.some((edge) => edge.node.trigger === 'MANUAL')).toBe(true);
+  });
 });
