@@ -15,6 +15,7 @@ import {
 import { inboxScenario } from './scenarios/inbox';
 import { maskingScenario } from './scenarios/masking';
 import { purgeScenario } from './scenarios/purge';
+import { messagingPruningScenario } from './scenarios/messaging-pruning';
 import { eventPropagationScenario } from './scenarios/event-propagation';
 import { bulkOffboardingScenario } from './scenarios/bulk-offboarding';
 import { federatedReadScenario } from './scenarios/federated-read';
@@ -38,6 +39,7 @@ const SCENARIOS: Scenario[] = [
   inboxScenario,
   restartToReadyScenario,
   queryLimitsScenario,
+  messagingPruningScenario,
 ];
 
 async function main(): Promise<void> {

@@ -11,12 +11,13 @@ export interface KcatMessage {
 
 /**
  * Reads a whole topic with kcat, the librdkafka client: proof that what we publish is real
- * Kafka, not only what kafkajs happens to understand.
+ * Kafka, not only what kafkajs happens to understand. `settings` are kcat's `-X` options
+ * (security protocol, CA, SASL credentials).
  */
-export function readTopicWithKcat(brokers: string, topic: string): KcatMessage[] {
+export function readTopicWithKcat(brokers: string, topic: string, settings: string[] = []): KcatMessage[] {
   let output: string;
   try {
-    output = execFileSync('kcat', ['-C', '-b', brokers, '-t', topic, '-o', 'beginning', '-e', '-J', '-q'], {
+    output = execFileSync('kcat', ['-C', '-b', brokers, ...settings, '-t', topic, '-o', 'beginning', '-e', '-J', '-q'], {
       encoding: 'utf8',
       timeout: 30_000,
     });

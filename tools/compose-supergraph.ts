@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { composeServices } from '@apollo/composition';
 import { lexicographicSortSchema, parse, printSchema } from 'graphql';
 import { DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, devTypeDefs } from '../apps/gateway/src/dev-tools';
+import { OPERATIONS_SUBGRAPH_NAME, OPERATIONS_SUBGRAPH_PATH, operationsTypeDefs } from '../apps/gateway/src/operations';
 
 // Composes the supergraph at build time: each subgraph prints its federation SDL, the SDLs are
 // composed with @apollo/composition, and the results are checked in. The gateway serves the
@@ -44,11 +45,11 @@ async function printSubgraph(name: string): Promise<string> {
 /** Every generated file and its expected content. Throws with composition errors listed. */
 export async function composeSupergraph(): Promise<Map<string, string>> {
   const sdls = await Promise.all(SUBGRAPHS.map(async (subgraph) => ({ ...subgraph, sdl: await printSubgraph(subgraph.name) })));
-  const services: { name: string; url: string; typeDefs: ReturnType<typeof parse> }[] = sdls.map(({ name, port, sdl }) => ({
-    name,
-    url: `http://localhost:${port}/graphql`,
-    typeDefs: parse(sdl),
-  }));
+  const services: { name: string; url: string; typeDefs: ReturnType<typeof parse> }[] = [
+    ...sdls.map(({ name, port, sdl }) => ({ name, url: `http://localhost:${port}/graphql`, typeDefs: parse(sdl) })),
+    // Served by the gateway itself (scheduled jobs and their runs), in production too.
+    { name: OPERATIONS_SUBGRAPH_NAME, url: `http://localhost:4000${OPERATIONS_SUBGRAPH_PATH}`, typeDefs: operationsTypeDefs },
+  ];
   const compose = (list: typeof services) => {
     const result = composeServices(list);
     if (result.errors) {

@@ -19,14 +19,17 @@ export function appNames(): string[] {
 }
 
 /**
- * Scheduled jobs, run once by `node dist/apps/<svc>/src/main.js run-job <job>` (the Kubernetes
- * CronJobs). Job names are part of the CLI contract between the services and the manifests.
+ * Scheduled jobs and their schedules (five-field cron, UTC), run once by
+ * `node dist/apps/<svc>/src/main.js run-job <job>` (the Kubernetes CronJobs). Job names are part
+ * of the CLI contract between the services and the manifests; the schedules are what each job
+ * declares (monitoring's "on schedule"). scheduled-jobs.int-spec.ts checks the services register
+ * exactly these, k8s-manifests.int-spec.ts that the CronJobs run exactly these.
  */
-export const SCHEDULED_JOBS: Readonly<Record<ServiceName, readonly string[]>> = {
-  entitlements: ['grace-period-sweep', 'offboarding-day-zero', 'organization-purge', 'idempotency-key-prune'],
-  provisioning: ['environment-teardown', 'organization-purge', 'idempotency-key-prune'],
-  identity: ['organization-purge', 'reencrypt-sso-secrets', 'idempotency-key-prune'],
-  retention: ['timeline-tick', 'purge', 'idempotency-key-prune'],
+export const SCHEDULED_JOBS: Readonly<Record<ServiceName, Readonly<Record<string, string>>>> = {
+  entitlements: { 'grace-period-sweep': '15 * * * *', 'offboarding-day-zero': '5 * * * *', 'organization-purge': '*/10 * * * *', 'prune-tables': '20 * * * *', 'idempotency-key-prune': '40 * * * *' },
+  provisioning: { 'environment-teardown': '30 * * * *', 'organization-purge': '*/10 * * * *', 'prune-tables': '20 * * * *', 'idempotency-key-prune': '40 * * * *' },
+  identity: { 'organization-purge': '*/10 * * * *', 'reencrypt-sso-secrets': '30 3 * * *', 'prune-tables': '20 * * * *', 'idempotency-key-prune': '40 * * * *' },
+  retention: { 'timeline-tick': '*/15 * * * *', purge: '*/10 * * * *', 'prune-tables': '20 * * * *', 'idempotency-key-prune': '40 * * * *' },
 };
 
 export const entryPoint = (app: string, file: 'main' | 'migrate') => `dist/apps/${app}/src/${file}.js`;

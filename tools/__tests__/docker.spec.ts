@@ -21,6 +21,7 @@ interface ComposeService {
   healthcheck?: { test?: string[]; disable?: boolean };
   ports?: string[];
   restart?: string;
+  volumes?: string[];
 }
 
 const compose = parse(fs.readFileSync(path.join(root, 'docker/compose.yml'), 'utf8'), { merge: true }) as {
@@ -188,6 +189,44 @@ describe('docker/Dockerfile', () => {
     expect(Number(user?.[1])).toBeGreaterThan(0);
     expect(runtime).toMatch(/^HEALTHCHECK .*CMD \["node", "docker\/healthcheck\.js"\]$/m);
     expect(runtime).toContain(`exec node --enable-source-maps ${entryPoint('$APP', 'main')}`);
+  });
+
+  it('mounts named volumes only where the image made a directory the service user owns, and stores files there', () => {
+    const user = /^USER (\d+)(?::(\d+))?$/m.exec(runtime)?.[1];
+    // Directories the runtime stage creates and hands to the service user.
+    const owned = [...runtime.matchAll(/mkdir -p (\S+) && chown -R (\d+):\d+ (\S+)/g)]
+      .filter((match) => match[2] === user)
+      .flatMap((match) => [match[1], match[3]]);
+    expect(owned.length).toBeGreaterThan(0);
+    for (const name of appNames()) {
+      for (const volume of service(name).volumes ?? []) {
+        const [, target] = volume.split(':');
+        // A new named volume starts as a copy of the image's directory, ownership included.
+        expect({ name, target, owned: owned.some((dir) => target === dir || target.startsWith(`${dir}/`)) }).toEqual({ name, target, owned: true });
+        const env = environmentOf(name);
+        const storage = env.STORAGE_DIR ?? path.posix.join(env.DATA_DIR ?? '/data', 'storage');
+        expect({ name, storage }).toEqual({ name, storage: target });
+      }
+    }
+    expect(service('retention').volumes).toEqual(['export-storage:/data/storage']);
+    expect(service('provisioning').volumes).toEqual(['environment-exports:/data/storage']);
+  });
+
+  it('has no default for any secret: `up` refuses to start until the operator sets them', () => {
+    const raw = parse(fs.readFileSync(path.join(root, 'docker/compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+    const required = new Set<string>();
+    for (const [name, definition] of Object.entries(raw.services)) {
+      for (const [variable, value] of Object.entries(definition.environment ?? {})) {
+        if (!/TOKEN|SECRET|_KEYS$/.test(variable)) continue;
+        expect({ name, variable, value: String(value) }).toEqual({ name, variable, value: expect.stringMatching(new RegExp(`^\\$\\{${variable}:\\?`)) });
+        required.add(variable);
+      }
+    }
+    expect([...required].sort()).toEqual(['ENCRYPTION_KEYS', 'EXPORT_URL_SECRET', 'INTERNAL_API_TOKEN', 'JWT_SIGNING_KEYS']);
+    // docs/operations.md lists them for the operator.
+    const operations = fs.readFileSync(path.join(root, 'docs/operations.md'), 'utf8');
+    const composeSection = operations.slice(operations.indexOf('## Compose'), operations.indexOf('## Kubernetes'));
+    for (const variable of required) expect({ variable, documented: composeSection.includes(`\`${variable}\``) }).toEqual({ variable, documented: true });
   });
 
   it('sends every file the build copies through .dockerignore', () => {

@@ -10,13 +10,13 @@ import { appNames, root, SUBGRAPHS } from './deployment-contract';
 // a new process.env read or config key without a line in .env.example fails here, and so does a
 // documented variable nothing reads any more.
 
-const SHARED_LIBS = ['contracts', 'messaging', 'persistence', 'platform'];
+const SHARED_LIBS = ['contracts', 'messaging', 'persistence', 'platform', 'telemetry'];
 /** Libraries only some services use. */
-const APP_LIBS: Record<string, string[]> = { provisioning: ['storage'] };
+const APP_LIBS: Record<string, string[]> = { provisioning: ['storage'], retention: ['storage'] };
 
 function sourcesOf(app: string): string[] {
-  // The gateway uses the platform's tracing and nothing else of the shared libraries' configuration.
-  const dirs = app === 'gateway' ? ['apps/gateway/src', 'libs/platform/src/observability'] : [`apps/${app}/src`, ...[...SHARED_LIBS, ...(APP_LIBS[app] ?? [])].map((lib) => `libs/${lib}/src`)];
+  // The gateway uses the shared tracing and nothing else of the shared libraries' configuration.
+  const dirs = app === 'gateway' ? ['apps/gateway/src', 'libs/platform/src/observability', 'libs/telemetry/src'] : [`apps/${app}/src`, ...[...SHARED_LIBS, ...(APP_LIBS[app] ?? [])].map((lib) => `libs/${lib}/src`)];
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

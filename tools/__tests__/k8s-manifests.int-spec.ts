@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { deadLetterTopic, Topics, type ServiceName } from '@offboarding/contracts';
+import Ajv from 'ajv';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { deadLetterTopic, eventSubscriptions, Topics, type ServiceName } from '@offboarding/contracts';
 import { resolveDatabaseTarget } from '@offboarding/persistence';
-import { loadServiceConfig } from '@offboarding/platform';
+import { loadServiceConfig, scheduleIntervalSeconds } from '@offboarding/platform';
+import { createTestCertificates, type TestCertificates } from '@offboarding/testing';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway-config';
 import { appNames, entryPoint, HEALTH, requiredEnv, root, SCHEDULED_JOBS, SUBGRAPHS } from './deployment-contract';
 
@@ -40,7 +42,7 @@ interface Probe {
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: unknown };
+  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; configMapKeyRef?: unknown };
 }
 interface Container {
   name: string;
@@ -59,7 +61,7 @@ interface Container {
     readOnlyRootFilesystem?: boolean;
     capabilities?: { drop?: string[]; add?: string[] };
   };
-  volumeMounts?: { name: string; mountPath: string }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 interface PodSpec {
   serviceAccountName?: string;
@@ -69,13 +71,14 @@ interface PodSpec {
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
   affinity?: { podAntiAffinity?: { preferredDuringSchedulingIgnoredDuringExecution?: { podAffinityTerm: { labelSelector: { matchLabels: Record<string, string> } } }[] } };
   containers: Container[];
-  volumes?: { name: string; emptyDir?: unknown; configMap?: { name: string } }[];
+  volumes?: { name: string; emptyDir?: unknown; configMap?: { name: string }; secret?: { secretName: string; items?: { key: string; path: string }[] } }[];
 }
 interface PodTemplate {
   metadata: { labels: Record<string, string> };
   spec: PodSpec;
 }
 interface NetworkPolicyPeer {
+  ipBlock?: { cidr: string };
   podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] };
   namespaceSelector?: { matchLabels?: Record<string, string> };
 }
@@ -112,13 +115,37 @@ function render(kustomization: string): K8sObject[] {
   return parseAllDocuments(result.stdout).map((document) => document.toJS() as K8sObject);
 }
 
-/** Schema validation with the kubernetes-models package (JSON Schemas of the Kubernetes API, compiled for ajv). */
+/**
+ * Schema validation: Kubernetes' own kinds with the kubernetes-models package (JSON Schemas of the
+ * Kubernetes API, compiled for ajv); the Prometheus Operator's ServiceMonitor and PrometheusRule
+ * with @kubernetes-models/prometheus-operator; Strimzi's KafkaTopic and KafkaUser with the
+ * openAPIV3Schema of the CRDs Strimzi 1.2.0 installs (tools/__tests__/fixtures/strimzi-1.2.0).
+ */
 function schemaValidator(): (object: K8sObject) => void {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const strimzi = new Map<string, (data: unknown) => boolean>();
+  for (const file of fs.readdirSync(path.join(__dirname, 'fixtures', 'strimzi-1.2.0')).filter((name) => name.endsWith('.yaml'))) {
+    const crd = parseYaml(fs.readFileSync(path.join(__dirname, 'fixtures', 'strimzi-1.2.0', file), 'utf8')) as {
+      spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema: { openAPIV3Schema: object } }[] };
+    };
+    for (const version of crd.spec.versions.filter((candidate) => candidate.served)) {
+      strimzi.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(version.schema.openAPIV3Schema));
+    }
+  }
   return (object) => {
+    if (object.apiVersion.startsWith('kafka.strimzi.io/')) {
+      const validate = strimzi.get(`${object.apiVersion}/${object.kind}`);
+      if (!validate) throw new Error(`Strimzi 1.2.0 serves no ${object.apiVersion} ${object.kind}`);
+      if (!validate(object)) throw new Error(ajv.errorsText((validate as unknown as { errors: Parameters<typeof ajv.errorsText>[0] }).errors));
+      return;
+    }
+    const module = object.apiVersion.startsWith('monitoring.coreos.com/')
+      ? `@kubernetes-models/prometheus-operator/${object.apiVersion}/${object.kind}`
+      : `kubernetes-models/${object.apiVersion}/${object.kind}`;
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- one module per kind, chosen at run time
-    const models = require(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<string, new (data: unknown) => { validate(): void }>;
+    const models = require(module) as Record<string, new (data: unknown) => { validate(): void }>;
     const Model = models[object.kind];
-    if (!Model) throw new Error(`kubernetes-models has no ${object.apiVersion} ${object.kind}`);
+    if (!Model) throw new Error(`no model for ${object.apiVersion} ${object.kind}`);
     new Model(object).validate();
   };
 }
@@ -137,6 +164,11 @@ const podTemplate = (object: K8sObject): PodTemplate | undefined => {
 
 describeWithKubectl('Kubernetes manifests', () => {
   const validate = schemaValidator();
+  let pki: TestCertificates;
+  beforeAll(async () => {
+    pki = await createTestCertificates();
+  });
+  afterAll(() => pki?.remove());
 
   describe.each(Object.entries(KUSTOMIZATIONS))('k8s/%s', (kustomization, expected) => {
     let objects: K8sObject[];
@@ -148,8 +180,12 @@ describeWithKubectl('Kubernetes manifests', () => {
     };
     /** Resolves a generated (hash-suffixed) ConfigMap name as kustomize wrote it into the pod spec. */
     const configMap = (name: string) => find('ConfigMap', name).data ?? {};
-    /** The environment a container starts with; values from Secrets are stand-ins that name the Secret. */
-    const environment = (container: Container): NodeJS.ProcessEnv => {
+    /**
+     * The environment a container starts with; values from Secrets are stand-ins that name the
+     * Secret, and a file a variable names (KAFKA_SSL_CA_FILE) must be on a mounted volume; it is
+     * replaced by a real CA certificate so the services' configuration loaders can read it.
+     */
+    const environment = (container: Container, filesMounted = true): NodeJS.ProcessEnv => {
       const env: NodeJS.ProcessEnv = {};
       for (const source of container.envFrom ?? []) {
         expect(source.secretRef).toBeUndefined();
@@ -158,6 +194,11 @@ describeWithKubectl('Kubernetes manifests', () => {
       for (const variable of container.env ?? []) {
         const secret = variable.valueFrom?.secretKeyRef;
         env[variable.name] = secret ? `postgres://from-secret-${secret.name}@database:5432/offboarding` : variable.value;
+      }
+      for (const [name, value] of Object.entries(env)) {
+        if (!name.endsWith('_FILE') || !value) continue;
+        if (filesMounted) expect({ name, mounted: (container.volumeMounts ?? []).some((mount) => value.startsWith(`${mount.mountPath}/`)) }).toEqual({ name, mounted: true });
+        env[name] = pki.trusted.caFile;
       }
       return env;
     };
@@ -168,12 +209,18 @@ describeWithKubectl('Kubernetes manifests', () => {
       objects = render(kustomization);
     });
 
+    it('runs no scheduled job inside the servers: the CronJobs are the only scheduler', () => {
+      for (const app of SUBGRAPHS) {
+        const [container] = podTemplate(find('Deployment', app))!.spec.containers;
+        expect({ app, mode: loadServiceConfig(app, environment(container)).scheduler.mode }).toEqual({ app, mode: 'cron' });
+      }
+    });
+
     it('renders only valid Kubernetes objects', () => {
       expect(objects.length).toBeGreaterThan(40);
       const problems: string[] = [];
       for (const object of objects) {
         if (!object.apiVersion || !object.kind || !object.metadata?.name) problems.push(`incomplete object ${JSON.stringify(object).slice(0, 80)}`);
-        if (object.kind === 'KafkaTopic') continue; // a Strimzi custom resource: checked below
         try {
           validate(object);
         } catch (error) {
@@ -253,7 +300,7 @@ describeWithKubectl('Kubernetes manifests', () => {
     });
 
     it('gives every pod limits, a non-root user, a read-only root file system, no capabilities and a writable /tmp', () => {
-      expect(workloads().length).toBe(appNames().length + SUBGRAPHS.length + Object.values(SCHEDULED_JOBS).flat().length);
+      expect(workloads().length).toBe(appNames().length + SUBGRAPHS.length + Object.values(SCHEDULED_JOBS).flatMap((jobs) => Object.keys(jobs)).length);
       for (const object of workloads()) {
         const { spec } = podTemplate(object)!;
         const where = `${object.kind} ${object.metadata.name}`;
@@ -286,13 +333,14 @@ describeWithKubectl('Kubernetes manifests', () => {
       for (const object of workloads()) {
         const app = appOf(object);
         const [container] = podTemplate(object)!.spec.containers;
-        const env = environment(container);
         const workload = object.metadata.labels?.[COMPONENT] === 'migration' ? 'migration' : 'server';
+        // A migration reads only its database settings: it needs no Kafka certificate mounted.
+        const env = environment(container, workload !== 'migration');
         expect({ where: object.metadata.name, missing: requiredEnv(app, workload).filter((name) => !env[name]) }).toEqual({ where: object.metadata.name, missing: [] });
         expect(env.NODE_ENV).toBe('production');
         if (app === 'gateway') continue;
-        const config = loadServiceConfig(app as ServiceName, env);
-        expect(config.kafkaBrokers).toEqual(['offboarding-kafka-bootstrap.kafka.svc:9092']);
+        // A migration reads its database settings only (migrate.js loads no service configuration).
+        if (workload !== 'migration') expect(loadServiceConfig(app as ServiceName, env).kafkaBrokers).toEqual(['offboarding-kafka-bootstrap.kafka.svc:9093']);
         expect(resolveDatabaseTarget(app, env)).toEqual({
           kind: 'postgres',
           url: `postgres://from-secret-${app}-database@database:5432/offboarding`,
@@ -371,11 +419,14 @@ describeWithKubectl('Kubernetes manifests', () => {
       const scheduled = all('CronJob').map((cronJob) => {
         const command = podTemplate(cronJob)!.spec.containers[0].command ?? [];
         expect(cronJob.spec?.concurrencyPolicy).toBe('Forbid');
-        expect(cronJob.spec?.schedule).toMatch(/^(\S+ ){4}\S+$/);
         expect(command.slice(0, 4)).toEqual(['node', '--enable-source-maps', entryPoint(appOf(cronJob), 'main'), 'run-job']);
+        // The schedule the job declares: what its "not succeeding on schedule" alert measures.
+        const schedule = SCHEDULED_JOBS[appOf(cronJob) as ServiceName][command[4]];
+        expect({ job: command[4], schedule: cronJob.spec?.schedule }).toEqual({ job: command[4], schedule });
+        expect(scheduleIntervalSeconds(schedule)).toBeGreaterThan(0);
         return `${appOf(cronJob)} ${command[4]}`;
       });
-      const expectedJobs = Object.entries(SCHEDULED_JOBS).flatMap(([service, jobs]) => jobs.map((job) => `${service} ${job}`));
+      const expectedJobs = Object.entries(SCHEDULED_JOBS).flatMap(([service, jobs]) => Object.keys(jobs).map((job) => `${service} ${job}`));
       expect(scheduled.sort()).toEqual(expectedJobs.sort());
     });
 
@@ -409,8 +460,11 @@ describeWithKubectl('Kubernetes manifests', () => {
         // Retention → the others (exports), the others → retention (masking keys), everyone but
         // identity → identity (public keys of the access tokens).
         const internal = subgraph === 'retention' ? [4001, 4002, 4003] : subgraph === 'identity' ? [4004] : [4003, 4004];
-        const objectStorage = subgraph === 'retention' || subgraph === 'provisioning' ? [443] : [];
-        expect([...new Set(egressPorts)].sort()).toEqual([53, 5432, 9092, ...internal, ...objectStorage].sort());
+        // Object storage (HTTPS) and, on EKS Pod Identity, the node's credentials agent.
+        const objectStorage = subgraph === 'retention' || subgraph === 'provisioning' ? [443, 80] : [];
+        expect([...new Set(egressPorts)].sort()).toEqual([53, 5432, 9093, ...internal, ...objectStorage].sort());
+        const podIdentity = (policy!.spec.egress ?? []).filter((rule) => rule.ports?.some((port) => port.port === 80));
+        expect(podIdentity.flatMap((rule) => rule.to ?? [])).toEqual(objectStorage.length > 0 ? [{ ipBlock: { cidr: '169.254.170.23/32' } }] : []);
       }
 
       const gateway = policies.find((candidate) => candidate.spec.podSelector.matchLabels?.[NAME] === 'gateway');
@@ -421,12 +475,92 @@ describeWithKubectl('Kubernetes manifests', () => {
       );
     });
 
+    it('gives each service its own Kafka user, allowed its own topics, the topics it consumes and its group only', () => {
+      type Acl = { resource: { type: string; name?: string; patternType?: string }; operations: string[] };
+      const aclsOf = (name: string) => {
+        const user = find('KafkaUser', name);
+        expect(user.metadata.labels?.['strimzi.io/cluster']).toBe('offboarding');
+        expect(user.spec?.authentication).toEqual({ type: 'scram-sha-512' });
+        const authorization = user.spec?.authorization as { type: string; acls: Acl[] };
+        expect(authorization.type).toBe('simple');
+        return authorization.acls
+          .map((acl) => `${acl.resource.type}:${acl.resource.name ?? '*'}:${acl.resource.patternType ?? 'literal'}:${[...acl.operations].sort().join('+')}`)
+          .sort();
+      };
+      for (const service of SUBGRAPHS) {
+        expect({ service, acls: aclsOf(`offboarding-${service}`) }).toEqual({
+          service,
+          acls: [
+            `topic:${Topics[service]}:literal:Describe+Write`,
+            `topic:${deadLetterTopic(service)}:literal:Describe+Write`,
+            ...eventSubscriptions[service].map((producer) => `topic:${Topics[producer]}:literal:Describe+Read`),
+            `group:offboarding.${service}:literal:Describe+Read`,
+            'cluster:*:literal:IdempotentWrite',
+          ].sort(),
+        });
+      }
+      // The dead-letter replay reads the dead-letter topics and writes back to the event topics.
+      expect(aclsOf('offboarding-dlq-replay')).toEqual(
+        [
+          'topic:offboarding.dlq.:prefix:Describe+Read',
+          ...SUBGRAPHS.map((service) => `topic:${Topics[service]}:literal:Describe+Write`),
+          ...SUBGRAPHS.map((service) => `group:offboarding.${service}.dlq-replay:literal:Describe+Read`),
+        ].sort(),
+      );
+      expect(all('KafkaUser')).toHaveLength(SUBGRAPHS.length + 1);
+    });
+
+    it('connects every Kafka client over TLS with SCRAM-SHA-512 as its own user, the password from the user’s Secret', () => {
+      for (const object of workloads().filter((workload) => SUBGRAPHS.includes(appOf(workload) as ServiceName))) {
+        const app = appOf(object) as ServiceName;
+        if (object.metadata.labels?.[COMPONENT] === 'migration') continue; // migrations never touch Kafka
+        const { spec } = podTemplate(object)!;
+        const [container] = spec.containers;
+        const where = `${object.kind} ${object.metadata.name}`;
+        expect({ where, password: container.env?.find((variable) => variable.name === 'KAFKA_SASL_PASSWORD')?.valueFrom?.secretKeyRef }).toEqual({
+          where,
+          password: { name: `offboarding-${app}`, key: 'password' },
+        });
+        const { kafkaSecurity } = loadServiceConfig(app, environment(container));
+        expect({ where, sasl: kafkaSecurity.sasl && { mechanism: kafkaSecurity.sasl.mechanism, username: kafkaSecurity.sasl.username }, tls: Boolean(kafkaSecurity.tls?.ca) }).toEqual({
+          where,
+          sasl: { mechanism: 'scram-sha-512', username: `offboarding-${app}` },
+          tls: true,
+        });
+        find('KafkaUser', kafkaSecurity.sasl!.username);
+        const ca = spec.volumes?.find((volume) => volume.name === 'kafka-ca');
+        expect({ where, ca: ca?.secret }).toEqual({ where, ca: { secretName: 'offboarding-cluster-ca-cert', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+        expect(container.volumeMounts).toContainEqual({ name: 'kafka-ca', mountPath: '/etc/kafka/ca', readOnly: true });
+      }
+    });
+
+    it('monitors, alerts and exports traces where the overlay includes those components', () => {
+      const monitored = kustomization === 'overlays/prod';
+      expect(all('ServiceMonitor')).toHaveLength(monitored ? 1 : 0);
+      expect(all('PrometheusRule')).toHaveLength(monitored ? 1 : 0);
+      const otlp = all('NetworkPolicy').find((policy) => policy.metadata.name === 'offboarding-otlp-egress');
+      expect(Boolean(otlp)).toBe(monitored);
+      if (!monitored) return;
+      const selector = (all('ServiceMonitor')[0].spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+      const scraped = all('Service').filter((service) => Object.entries(selector).every(([key, value]) => service.metadata.labels?.[key] === value));
+      expect(scraped.map(appOf).sort()).toEqual(appNames());
+      for (const service of scraped) expect((service.spec?.ports as { name: string }[]).map((port) => port.name)).toContain('http');
+      const dashboards = all('ConfigMap').filter((map) => map.metadata.labels?.grafana_dashboard === '1');
+      expect(Object.keys(dashboards[0]?.data ?? {})).toEqual(['offboarding-pipeline.json']);
+      // Every pod may reach the collector the apps are told to export to.
+      const egress = (otlp!.spec as unknown as NetworkPolicySpec).egress ?? [];
+      expect((otlp!.spec as unknown as NetworkPolicySpec).podSelector.matchLabels).toEqual({ 'app.kubernetes.io/part-of': 'offboarding' });
+      const endpoint = new URL(configMap(podTemplate(find('Deployment', 'gateway'))!.spec.containers[0].envFrom![0].configMapRef!.name).OTEL_EXPORTER_OTLP_ENDPOINT);
+      expect(egress.flatMap((rule) => (rule.ports ?? []).map((port) => port.port))).toEqual([Number(endpoint.port)]);
+      expect(endpoint.hostname.split('.')[1]).toBe(egress[0].to?.[0].namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']);
+    });
+
     it('declares every topic and dead-letter topic for Strimzi, replicated and with a retention', () => {
       const topics = all('KafkaTopic');
       const names = topics.map((topic) => topic.spec?.topicName);
       expect(names.sort()).toEqual([...Object.values(Topics), ...SUBGRAPHS.map((service) => deadLetterTopic(service))].sort());
       for (const topic of topics) {
-        expect(topic.apiVersion).toBe('kafka.strimzi.io/v1beta2');
+        expect(topic.apiVersion).toBe('kafka.strimzi.io/v1');
         expect(topic.metadata.labels?.['strimzi.io/cluster']).toBe('offboarding');
         const config = topic.spec?.config as Record<string, unknown>;
         expect({ topic: topic.spec?.topicName, replicas: topic.spec?.replicas, minInsync: Number(config['min.insync.replicas']) }).toEqual({

@@ -20,16 +20,19 @@ export class LifecycleWiring implements OnModuleInit {
   onModuleInit(): void {
     this.scheduler.register({
       name: 'grace-period-sweep',
+      schedule: '15 * * * *',
       description: 'Cancels (NON_PAYMENT) every entitlement whose non-payment grace period has ended.',
       run: async ({ now }) => ({ processed: await this.entitlements.cancelExpiredGracePeriods(now) }),
     });
     this.scheduler.register({
       name: 'offboarding-day-zero',
+      schedule: '5 * * * *',
       description: 'Cancels the entitlements of offboarding cases whose day 0 has come.',
       run: async ({ now }) => ({ processed: await this.offboarding.cancelEntitlementsOnDayZero(now) }),
     });
     this.scheduler.register({
       name: 'organization-purge',
+      schedule: '*/10 * * * *',
       description: 'Works off accepted purge requests in bounded batches and confirms them.',
       run: async () => ({ processed: await this.dataLifecycle.purgePending() }),
     });

@@ -82,17 +82,30 @@ function requireAdmin(value: unknown): void {
 }
 type DevContext = { caller?: Caller | null };
 
-async function call<T>(service: string, url: string, init?: RequestInit): Promise<T> {
+/**
+ * Calls a service's HTTP endpoint and reads its JSON answer; a refusal becomes a GraphQL error
+ * (SERVICE_UNAVAILABLE, or the code `codes` gives its status, e.g. 404 NOT_FOUND).
+ */
+export async function callService<T>(service: string, url: string, init: RequestInit = {}, codes: Record<number, string> = {}): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(300_000) });
+    res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) }, signal: AbortSignal.timeout(300_000) });
   } catch (error) {
     throw new GraphQLError(`${service} is unreachable: ${(error as Error).message}`, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
   }
   if (!res.ok) {
-    throw new GraphQLError(`${service} refused ${init?.method ?? 'GET'} ${new URL(url).pathname}: ${res.status} ${await res.text()}`, {
-      extensions: { code: 'SERVICE_UNAVAILABLE' },
-    });
+    const body = await res.text();
+    const code = codes[res.status];
+    let reason = `${service} refused ${init.method ?? 'GET'} ${new URL(url).pathname}: ${res.status} ${body}`;
+    if (code) {
+      try {
+        const { message } = JSON.parse(body) as { message?: unknown };
+        reason = typeof message === 'string' ? message : body;
+      } catch {
+        reason = body;
+      }
+    }
+    throw new GraphQLError(reason, { extensions: { code: code ?? 'SERVICE_UNAVAILABLE' } });
   }
   return (await res.json()) as T;
 }
@@ -101,7 +114,7 @@ async function call<T>(service: string, url: string, init?: RequestInit): Promis
 export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
   const clocks = async () =>
     Promise.all(
-      SUBGRAPH_NAMES.map(async (service) => ({ service, ...(await call<ServiceClock>(service, `${services[service]}/internal/dev/clock`)) })),
+      SUBGRAPH_NAMES.map(async (service) => ({ service, ...(await callService<ServiceClock>(service, `${services[service]}/internal/dev/clock`)) })),
     );
   const summary = (all: (ServiceClock & { service: string })[]) => {
     // The service furthest ahead speaks for the stack (a restarted one may lag until the next advance).
@@ -129,7 +142,7 @@ export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
           const all = await Promise.all(
             SUBGRAPH_NAMES.map(async (service) => ({
               service,
-              ...(await call<ServiceClock>(service, `${services[service]}/internal/dev/clock`, {
+              ...(await callService<ServiceClock>(service, `${services[service]}/internal/dev/clock`, {
                 method: 'PUT',
                 body: JSON.stringify({ offsetMs }),
               })),
@@ -142,7 +155,7 @@ export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
           const runs: JobRun[] = [];
           // In the order events flow, so one call moves a chain of due work as far as it can.
           for (const service of SUBGRAPH_NAMES) {
-            const result = await call<{ runs: JobRun[] }>(service, `${services[service]}/internal/dev/jobs/run`, { method: 'POST', body: '{}' });
+            const result = await callService<{ runs: JobRun[] }>(service, `${services[service]}/internal/dev/jobs/run`, { method: 'POST', body: '{}' });
             runs.push(...result.runs);
           }
           return runs;

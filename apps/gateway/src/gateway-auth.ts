@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AccessTokenError, type AccessTokenVerifier, bearerToken, type Caller, revocationRefusal, type RevocationList } from '@offboarding/platform';
-import type { RateLimiter } from './rate-limiter';
+import type { CallerRateLimit } from './rate-limiter';
 
 /** What the gateway learned about a request, kept on `res.locals` for the Apollo context. */
 export interface RequestAuth {
@@ -24,7 +24,7 @@ function refuse(res: Response, status: number, code: string, message: string, ex
  * applies the per-caller rate limit. Requests without a token pass as anonymous: only @Public
  * operations (login, refresh) answer them, every subgraph refuses the rest.
  */
-export function authenticateRequests(verifier: AccessTokenVerifier, revocations: RevocationList, limiter: RateLimiter, logger: Logger) {
+export function authenticateRequests(verifier: AccessTokenVerifier, revocations: RevocationList, limiter: CallerRateLimit, logger: Logger) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
     let auth: RequestAuth = { caller: null, authorization: null };
@@ -46,8 +46,15 @@ export function authenticateRequests(verifier: AccessTokenVerifier, revocations:
         return refuse(res, refusal.status, refusal.code, refusal.message, { reason });
       }
     }
+    // req.ip is the client as TRUST_PROXY allows it to be read from X-Forwarded-For.
     const key = auth.caller ? `user:${auth.caller.actorId}` : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
-    const taken = limiter.take(key);
+    let taken;
+    try {
+      taken = await limiter.take(key);
+    } catch (error) {
+      logger.error({ err: error }, 'rate limit could not be checked');
+      return refuse(res, 503, 'SERVICE_UNAVAILABLE', 'the rate limit cannot be checked right now; retry shortly');
+    }
     if (!taken.allowed) {
       res.setHeader('retry-after', String(taken.retryAfterSeconds));
       return refuse(res, 429, 'RATE_LIMITED', `too many requests: retry in ${taken.retryAfterSeconds} s`, { retryAfterSeconds: taken.retryAfterSeconds });

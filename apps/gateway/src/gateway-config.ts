@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits';
@@ -32,7 +33,16 @@ export interface GatewayConfig {
   revocationPollIntervalMs: number;
   /** Shared token for identity's /internal endpoints (null: the development token). */
   internalApiToken: string | null;
-  rateLimit: { perMinute: number; burst: number };
+  /**
+   * Per-caller rate limit; shared by all replicas through Redis when `redisUrl` is set, per
+   * replica otherwise.
+   */
+  rateLimit: { perMinute: number; burst: number; redisUrl: string | null; keyPrefix: string };
+  /**
+   * Which proxies in front of the gateway are believed about the client address
+   * (X-Forwarded-For): false (none, the default), a number of hops, or addresses / CIDRs.
+   */
+  trustProxy: false | number | string[];
   queryLimits: QueryLimits;
 }
 
@@ -53,6 +63,16 @@ const schema = z.object({
   INTERNAL_API_TOKEN: z.string().min(32).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  RATE_LIMIT_REDIS_PREFIX: z.string().min(1).max(100).default('offboarding:rate-limit'),
+  TRUST_PROXY: z.string().optional().transform((value, context) => {
+    const parsed = parseTrustProxy(value);
+    if (typeof parsed === 'string') {
+      context.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(DEFAULT_QUERY_LIMITS.maxDepth),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(DEFAULT_QUERY_LIMITS.maxAliases),
   MAX_QUERY_COST: z.coerce.number().int().min(10).default(DEFAULT_QUERY_LIMITS.maxCost),
@@ -96,7 +116,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     identityBaseUrl,
     revocationPollIntervalMs: values.REVOCATION_POLL_INTERVAL_MS,
     internalApiToken: values.INTERNAL_API_TOKEN ?? null,
-    rateLimit: { perMinute: values.RATE_LIMIT_PER_MINUTE, burst: values.RATE_LIMIT_BURST },
+    rateLimit: { perMinute: values.RATE_LIMIT_PER_MINUTE, burst: values.RATE_LIMIT_BURST, redisUrl: values.REDIS_URL ?? null, keyPrefix: values.RATE_LIMIT_REDIS_PREFIX },
+    trustProxy: values.TRUST_PROXY,
     queryLimits: {
       maxTokens: values.MAX_QUERY_TOKENS,
       maxDepth: values.MAX_QUERY_DEPTH,
@@ -107,4 +128,33 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxCost: values.MAX_QUERY_COST,
     },
   };
+}
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: unset or `false` trusts no proxy (the TCP peer is the client); a whole number is
+ * how many proxies (ingress, load balancer) stand in front; otherwise a comma-separated list of
+ * proxy addresses, CIDRs or `loopback` / `linklocal` / `uniquelocal`. `true` (believe any
+ * X-Forwarded-For) is refused: every client could then choose its own rate-limit bucket.
+ * Returns the setting, or a message saying what is wrong.
+ */
+export function parseTrustProxy(value: string | undefined): false | number | string[] | string {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return hops <= 20 ? (hops === 0 ? false : hops) : 'a number of proxies must be at most 20';
+  }
+  if (text === 'true') return 'true would believe any client\'s X-Forwarded-For; give the number of proxies or their addresses / CIDRs';
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (NAMED_RANGES.has(entry)) continue;
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxPrefix = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (family === 0 || !prefixOk || rest.length > 0) return `"${entry}" is not an address, a CIDR or one of loopback, linklocal, uniquelocal`;
+  }
+  return entries;
 }

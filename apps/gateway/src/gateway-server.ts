@@ -16,6 +16,7 @@ import {
   httpRevocationFeed,
   IDEMPOTENCY_KEY_HEADER,
   idempotencyKeyOf,
+  SystemClock,
   injectTraceContext,
   internalAuthHeaders,
   JwksAccessTokenVerifier,
@@ -30,12 +31,15 @@ import {
 } from '@offboarding/platform';
 import { authenticateRequests, type RequestAuth } from './gateway-auth';
 import { parseOptions, type QueryLimitsContext, type QueryMeasure, queryLimitsMiddleware, queryLimitsPlugin, tokenLimitOf } from './query-limits';
-import { RateLimiter } from './rate-limiter';
+import { createCallerRateLimit, LocalRateLimit } from './rate-limiter';
 import { subgraphFailure } from './subgraph-failure';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 import { CONSOLE_PATH, consoleRouter } from './console-static';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 import { mountPublicRoutes } from './public-routes';
+import { buildOperationsSchema, OPERATIONS_SUBGRAPH_NAME, OPERATIONS_SUBGRAPH_PATH } from './operations';
+
+const systemClock = new SystemClock();
 
 export interface RunningGateway {
   readonly url: string;
@@ -137,8 +141,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
   );
   const app = express();
-  // Every request runs in a server span that continues the caller's trace.
+  // Behind an ingress the client is in X-Forwarded-For; believed only from the proxies named here.
+  app.set('trust proxy', config.trustProxy);
+  const metrics = new Metrics('gateway');
+  // Every request runs in a server span that continues the caller's trace, and is counted.
   app.use(tracingMiddleware('gateway'));
+  app.use(metrics.httpMiddleware());
   let state: 'starting' | 'ready' | 'stopping' = 'starting';
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
@@ -165,13 +173,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 
   const subgraphUrl = (name: string, url: string | undefined): string => {
     if (name === DEV_SUBGRAPH_NAME) return `http://127.0.0.1:${port}${DEV_SUBGRAPH_PATH}`;
+    if (name === OPERATIONS_SUBGRAPH_NAME) return `http://127.0.0.1:${port}${OPERATIONS_SUBGRAPH_PATH}`;
     return config.subgraphUrls[name as SubgraphName] ?? url ?? '';
   };
   const verifier = new JwksAccessTokenVerifier(config.jwksUrl);
   await revocations.start();
-  const limiter = new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst);
+  const limiter = await createCallerRateLimit(config.rateLimit, logger);
 
-  const metrics = new Metrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new AuthenticatedDataSource(subgraphUrl(name, url), name, logger),
@@ -205,16 +213,33 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
   });
 
+  const bases = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [name, (config.subgraphUrls[name] ?? DEFAULT_SUBGRAPH_URLS[name]).replace(/\/graphql\/?$/, '')]),
+  ) as ServiceBaseUrls;
+  // The operations subgraph (scheduled jobs and their runs) is served by this process, in production too.
+  const operationsServer = new ApolloServer<RequestAuth>({
+    schema: buildOperationsSchema(bases, { NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }, () => systemClock.now().getTime()),
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    stopOnTerminationSignals: false,
+    logger,
+  });
+  await operationsServer.start();
+  app.use(
+    OPERATIONS_SUBGRAPH_PATH,
+    express.json({ limit: '100kb' }),
+    // The caller was already counted by the outer request; this inner hop is not limited again.
+    authenticateRequests(verifier, revocations, new LocalRateLimit(60_000, 10_000), logger),
+    expressMiddleware(operationsServer, { context: ({ res }) => Promise.resolve(res.locals.auth as RequestAuth) }),
+  );
+
   let devServer: ApolloServer<RequestAuth> | null = null;
   if (config.devTools) {
-    const bases = Object.fromEntries(
-      SUBGRAPH_NAMES.map((name) => [name, (config.subgraphUrls[name] ?? DEFAULT_SUBGRAPH_URLS[name]).replace(/\/graphql\/?$/, '')]),
-    ) as ServiceBaseUrls;
     const dev = new ApolloServer<RequestAuth>({ schema: buildDevSchema(bases), includeStacktraceInErrorResponses: false, stopOnTerminationSignals: false, logger });
     devServer = dev;
     await dev.start();
     // Reached through the gateway with the caller's token, or directly: either way the token is checked.
-    const devLimiter = new RateLimiter(60_000, 10_000);
+    const devLimiter = new LocalRateLimit(60_000, 10_000);
     app.use(
       DEV_SUBGRAPH_PATH,
       express.json({ limit: '100kb' }),
@@ -281,6 +306,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await revocations.stop();
       await server.stop();
       await devServer?.stop();
+      await operationsServer.stop();
+      await limiter.close();
     },
   };
 }

@@ -1,11 +1,11 @@
-import { createLogger, initTracing, shutdownTracing } from '@offboarding/platform';
+import './instrument';
+import { createLogger, shutdownTracing } from '@offboarding/platform';
 import { loadGatewayConfig } from './gateway-config';
 import { startGateway } from './gateway-server';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const logger = createLogger('gateway', config.logLevel);
-  initTracing('gateway');
   const gateway = await startGateway(config, logger);
   logger.info({ url: gateway.url }, 'gateway ready');
   let stopping = false;

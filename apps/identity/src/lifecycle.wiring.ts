@@ -61,11 +61,13 @@ export class IdentityWiring implements OnModuleInit, OnApplicationBootstrap {
 
     this.scheduler.register({
       name: 'organization-purge',
+      schedule: '*/10 * * * *',
       description: 'Works off accepted purge requests in bounded batches and confirms them.',
       run: async () => ({ processed: await this.dataLifecycle.purgePending() }),
     });
     this.scheduler.register({
       name: 'reencrypt-sso-secrets',
+      schedule: '30 3 * * *',
       description: 'Re-encrypts SSO connection secrets under the first ENCRYPTION_KEYS key (run after adding a new key).',
       run: async () => ({ processed: await this.ssoConnections.reencryptAll() }),
     });

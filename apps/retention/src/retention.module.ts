@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { LocalDirectoryStorage, ObjectStorage, S3ObjectStorage } from '@offboarding/storage';
+import { ObjectStorage, objectStorageOf } from '@offboarding/storage';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { DataExportResolver, OrganizationExportsResolver } from './exports/data-export.resolver';
 import { DataExportService } from './exports/data-export.service';
@@ -15,6 +15,7 @@ import { loadRetentionConfig, RETENTION_CONFIG, type RetentionConfig } from './s
 import { RetentionJournal } from './shared/retention-journal';
 import { OrganizationTimelineResolver, RetentionCaseResolver } from './timeline/timeline.resolver';
 import { MilestoneProgress } from './timeline/milestones';
+import { TimelineMetrics } from './timeline/timeline.metrics';
 import { TimelineService } from './timeline/timeline.service';
 
 /** Timeline, exports, masking keys, purge queue and certificates. */
@@ -26,7 +27,7 @@ import { TimelineService } from './timeline/timeline.service';
     // STORAGE_DRIVER=local (a directory under DATA_DIR) or s3 (S3_* variables).
     {
       provide: ObjectStorage,
-      useFactory: ({ storage }: RetentionConfig) => (storage.driver === 's3' ? new S3ObjectStorage(storage.s3) : new LocalDirectoryStorage(storage.root)),
+      useFactory: ({ storage }: RetentionConfig) => objectStorageOf(storage),
       inject: [RETENTION_CONFIG],
     },
     { provide: ServiceCollectionsClient, useFactory: (config: RetentionConfig) => new ServiceCollectionsClient(config), inject: [RETENTION_CONFIG] },
@@ -34,6 +35,7 @@ import { TimelineService } from './timeline/timeline.service';
     MilestoneProgress,
     MaskingService,
     TimelineService,
+    TimelineMetrics,
     RetentionAdminService,
     PurgeService,
     DataExportService,

@@ -38,11 +38,13 @@ export class RetentionWiring implements OnModuleInit {
     }
     this.scheduler.register({
       name: 'timeline-tick',
+      schedule: '*/15 * * * *',
       description: 'Publishes the requests of milestones falling due, marks overdue unconfirmed ones BLOCKED, moves organizations whose retention ended into the purge queue.',
       run: async ({ now }) => ({ processed: (await this.timeline.tick(now)) + (await this.exports.resumeStale(now)) }),
     });
     this.scheduler.register({
       name: 'purge',
+      schedule: '*/10 * * * *',
       description: 'Sends purge requests for approved, unheld, eligible organizations; issues deletion certificates once every service confirmed.',
       run: async ({ now }) => ({ processed: await this.purge.run(now) }),
     });

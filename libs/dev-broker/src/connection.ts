@@ -19,6 +19,7 @@ export class Connection {
   private readonly queue: Buffer[] = [];
   private running: Promise<void> | null = null;
   private closed = false;
+  private endRequested = false;
 
   constructor(
     private readonly socket: Socket,
@@ -44,6 +45,11 @@ export class Connection {
   /** Resolves when the request being handled (if any) has finished. */
   idle(): Promise<void> {
     return this.running ?? Promise.resolve();
+  }
+
+  /** Ends the connection once the reply being prepared has been written (a failed SASL exchange). */
+  endAfterReply(): void {
+    this.endRequested = true;
   }
 
   destroy(): void {
@@ -83,6 +89,13 @@ export class Connection {
       try {
         const response = await this.handleFrame(frame);
         if (response !== null && !this.closed) this.socket.write(response);
+        if (this.endRequested) {
+          // end() flushes the reply first; nothing queued after it is served.
+          this.closed = true;
+          this.queue.length = 0;
+          this.socket.end();
+          return;
+        }
       } catch (error) {
         // After a malformed or unsupported request the stream position is unreliable; a real broker
         // closes the connection too, and clients reconnect.

@@ -1,2 +1,3 @@
 export { startDevBroker, type DevBroker } from './server';
-export type { DevBrokerOptions, Logger } from './options';
+export type { DevBrokerOptions, DevBrokerTlsOptions, Logger } from './options';
+export { SASL_MECHANISMS, type SaslMechanism, type SaslOptions } from './security/sasl';

@@ -1,3 +1,4 @@
+import { securityOptionsFromEnv } from './cli-options';
 import { startDevBroker, type Logger } from './index';
 
 /**
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.KAFKA_DEV_PORT ?? 9092);
   const dataDir = process.env.KAFKA_DEV_DATA_DIR ?? '.data/kafka';
   const logger = stderrLogger(process.env.KAFKA_DEV_VERBOSE === '1');
-  const broker = await startDevBroker({ port, dataDir, logger });
+  const broker = await startDevBroker({ port, dataDir, logger, ...securityOptionsFromEnv(process.env) });
   process.stdout.write(`dev kafka broker listening on ${broker.brokers}\n`);
 
   let stopping = false;

@@ -1,3 +1,5 @@
+import type { SaslOptions } from './security/sasl';
+
 export interface Logger {
   info(msg: string, ctx?: object): void;
   warn(msg: string, ctx?: object): void;
@@ -20,6 +22,22 @@ export interface DevBrokerOptions {
   /** fsync every append before acknowledging it, default false (the write itself is always awaited). */
   fsync?: boolean;
   logger?: Logger;
+  /** Serve TLS instead of plain TCP (Kafka's SSL / SASL_SSL listeners); off by default. */
+  tls?: DevBrokerTlsOptions;
+  /** Require SASL authentication (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on every connection; off by default. */
+  sasl?: SaslOptions;
+}
+
+export interface DevBrokerTlsOptions {
+  /** The broker's certificate (PEM, may include the intermediate chain). */
+  cert: string | Buffer;
+  /** Its private key (PEM, unencrypted). */
+  key: string | Buffer;
+  /**
+   * CA certificates (PEM) a client certificate must chain to. When set the listener requires
+   * mutual TLS: a client without a certificate signed by one of them cannot connect.
+   */
+  clientCa?: string | Buffer;
 }
 
 export interface ResolvedOptions {
@@ -31,6 +49,8 @@ export interface ResolvedOptions {
   readonly autoCreateTopics: boolean;
   readonly fsync: boolean;
   readonly logger: Logger;
+  readonly tls: DevBrokerTlsOptions | null;
+  readonly sasl: SaslOptions | null;
 }
 
 const silentLogger: Logger = {
@@ -55,5 +75,7 @@ export function resolveOptions(options: DevBrokerOptions = {}): ResolvedOptions 
     autoCreateTopics: options.autoCreateTopics ?? true,
     fsync: options.fsync ?? false,
     logger: options.logger ?? silentLogger,
+    tls: options.tls ?? null,
+    sasl: options.sasl ?? null,
   };
 }

@@ -21,6 +21,8 @@ export interface EventEnvelope<T extends EventType = EventType> {
   data: EventPayload<T>;
   /** W3C trace context of the operation that produced the event. */
   traceparent?: string;
+  /** Its vendor-specific companion (W3C tracestate), kept so every tracing system sees its own state. */
+  tracestate?: string;
 }
 
 /** An envelope of any catalog type, with `type` and `data` correlated (narrow on `type`). */
@@ -39,6 +41,7 @@ export interface ReceivedEvent {
   specversion: '1.0';
   data: unknown;
   traceparent?: string;
+  tracestate?: string;
 }
 
 /** The shape shared by kafkajs's outgoing `Message` and consumed `KafkaMessage`. */
@@ -61,6 +64,12 @@ export function isTraceparent(value: string): boolean {
   return TRACEPARENT.test(value);
 }
 
+/** W3C tracestate: at most 32 `key=value` members, 512 characters, printable ASCII only. */
+export function isTracestate(value: string): boolean {
+  const members = value.split(',').map((member) => member.trim()).filter(Boolean);
+  return value.length <= 512 && members.length <= 32 && members.every((member) => /^[a-z0-9][a-z0-9_\-*/@]{0,255}=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/.test(member));
+}
+
 /** Binary-mode Kafka message of an envelope; the key is the organization, so its events stay ordered. */
 export function toKafkaMessage(envelope: EventEnvelope | ReceivedEvent): Message & { key: string; value: string; headers: Record<string, string> } {
   const headers: Record<string, string> = {
@@ -73,6 +82,7 @@ export function toKafkaMessage(envelope: EventEnvelope | ReceivedEvent): Message
     'content-type': EVENT_CONTENT_TYPE,
   };
   if (envelope.traceparent !== undefined) headers.traceparent = envelope.traceparent;
+  if (envelope.traceparent !== undefined && envelope.tracestate !== undefined) headers.tracestate = envelope.tracestate;
   return { key: envelope.subject, value: JSON.stringify(envelope.data), headers };
 }
 
@@ -109,6 +119,8 @@ export function fromKafkaMessage(message: KafkaRecord): ReceivedEvent {
   const traceparent = headerText(headers, 'traceparent');
   if (traceparent === null) problems.push('header traceparent is repeated');
   else if (traceparent !== undefined && !isTraceparent(traceparent)) problems.push('header traceparent is not W3C trace context');
+  // tracestate only ever adds to a traceparent; a malformed one is dropped, never a reason to refuse the event.
+  const tracestate = headerText(headers, 'tracestate');
 
   // Per-organization ordering rests on the key; an event keyed otherwise would race its siblings.
   const key = message.key === undefined || message.key === null ? undefined : message.key.toString();
@@ -128,6 +140,7 @@ export function fromKafkaMessage(message: KafkaRecord): ReceivedEvent {
   if (problems.length > 0) throw new MalformedEventError(`malformed CloudEvent: ${problems.join('; ')}`);
   const event: ReceivedEvent = { id, type, source, subject, time, specversion: '1.0', data };
   if (typeof traceparent === 'string') event.traceparent = traceparent;
+  if (typeof traceparent === 'string' && typeof tracestate === 'string' && isTracestate(tracestate)) event.tracestate = tracestate;
   return event;
 }
 

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, Partitioners, type Producer, type RetryOptions } from 'kafkajs';
+import { kafkaJsSecurity, kafkaSecurityFromEnv, type KafkaSecurity } from './kafka-security';
 import type { MessagingLogger } from './logger';
 
 export interface CreateKafkaOptions {
@@ -11,6 +12,8 @@ export interface CreateKafkaOptions {
   retry?: RetryOptions;
   connectionTimeout?: number;
   requestTimeout?: number;
+  /** TLS and SASL; default: read from the KAFKA_SSL_* / KAFKA_SASL_* variables (see kafkaSecurityFromEnv). */
+  security?: KafkaSecurity;
 }
 
 export function defaultBrokers(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -66,6 +69,7 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers ?? defaultBrokers(),
+    ...kafkaJsSecurity(options.security ?? kafkaSecurityFromEnv(process.env)),
     logLevel: options.logLevel ?? logLevel.INFO,
     retry: options.retry,
     connectionTimeout: options.connectionTimeout,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { activeTraceparent } from './tracing';
+import { activeTraceContext } from './tracing';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import {
@@ -11,12 +11,14 @@ import {
   type EventType,
   type ServiceName,
 } from '@offboarding/contracts';
-import { isTraceparent, toKafkaMessage, type EventEnvelope } from './cloud-event';
+import { isTraceparent, isTracestate, toKafkaMessage, type EventEnvelope } from './cloud-event';
 import { messagingTable } from './sql';
 
 export interface PublishOptions {
   /** W3C trace context of the operation producing the event. */
   traceparent?: string;
+  /** Its tracestate, with a given traceparent. */
+  tracestate?: string;
 }
 
 const organizationId = z.uuid();
@@ -79,7 +81,8 @@ export class Outbox {
       throw new Error(`traceparent "${options.traceparent}" is not W3C trace context`);
     }
     // Unless told otherwise, the event continues the trace of the work that writes it.
-    const traceparent = options.traceparent ?? activeTraceparent();
+    const active = options.traceparent === undefined ? activeTraceContext() : { traceparent: options.traceparent, tracestate: options.tracestate };
+    const { traceparent, tracestate } = active;
     const envelope: EventEnvelope<T> = {
       id: randomUUID(),
       type,
@@ -89,7 +92,10 @@ export class Outbox {
       specversion: '1.0',
       data: payload,
     };
-    if (traceparent !== undefined && isTraceparent(traceparent)) envelope.traceparent = traceparent;
+    if (traceparent !== undefined && isTraceparent(traceparent)) {
+      envelope.traceparent = traceparent;
+      if (tracestate !== undefined && isTracestate(tracestate)) envelope.tracestate = tracestate;
+    }
     return envelope;
   }
 }

@@ -1,7 +1,6 @@
 export * from './object-storage';
 export * from './storage-keys';
 export * from './local-directory-storage';
-export * from './sigv4';
 export * from './s3-object-storage';
 export * from './storage-from-env';
 export * from './signed-link';

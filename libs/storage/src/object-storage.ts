@@ -14,6 +14,14 @@ export interface ObjectInfo {
   lastModified: Date;
 }
 
+export interface DownloadUrlOptions {
+  /** How long the link works. */
+  expiresInSeconds: number;
+  /** The file name the browser saves it under. */
+  filename: string;
+  contentType: string;
+}
+
 export class ObjectNotFoundError extends Error {
   override readonly name = 'ObjectNotFoundError';
   constructor(readonly key: string) {
@@ -48,4 +56,11 @@ export abstract class ObjectStorage {
   /** Removes the object; true when it existed. Deleting a missing object is not an error. */
   abstract delete(key: string): Promise<boolean>;
   abstract exists(key: string): Promise<boolean>;
+  /**
+   * A short-lived URL where clients fetch the object straight from the store (Range requests
+   * included), or null when the store has none (a local directory): then the service streams it.
+   */
+  downloadUrl(_key: string, _options: DownloadUrlOptions): Promise<string | null> {
+    return Promise.resolve(null);
+  }
 }

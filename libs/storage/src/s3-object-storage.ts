@@ -1,21 +1,44 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { ObjectNotFoundError, ObjectStorage, type ObjectInfo, type StoredObject } from './object-storage';
-import { EMPTY_PAYLOAD_SHA256, sha256Hex, signV4 } from './sigv4';
+import { Readable, Transform } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { type DownloadUrlOptions, ObjectNotFoundError, ObjectStorage, type ObjectInfo, type StoredObject } from './object-storage';
 import { assertValidKey } from './storage-keys';
 
+/** Static keys (an S3-compatible store's access key, never AWS's own) as a function, so no log can print them. */
+export type S3CredentialsProvider = () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+
 export interface S3StorageConfig {
-  /** e.g. https://s3.eu-central-1.amazonaws.com or http://minio:9000 */
-  endpoint: string;
   bucket: string;
   region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** true: http://endpoint/bucket/key (MinIO and most self-hosted stores); false: http://bucket.endpoint/key. */
+  /** An S3-compatible endpoint (MinIO, Ceph, R2…), e.g. http://minio:9000; absent: AWS S3 of the region. */
+  endpoint?: string;
+  /** The endpoint put into download links, when clients reach the store under another name than the services. */
+  publicEndpoint?: string;
+  /** true: http://endpoint/bucket/key (most self-hosted stores); false: http://bucket.endpoint/key. */
   forcePathStyle: boolean;
+  /**
+   * Static keys; absent: the AWS SDK's default credential chain (AWS_* environment variables,
+   * web identity — EKS IRSA — from AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, container
+   * credentials — EKS Pod Identity, ECS — and the instance's metadata service), refreshed before
+   * they expire.
+   */
+  credentials?: S3CredentialsProvider;
   /** Multipart part size; a stream is held in memory one part at a time (S3's minimum is 5 MiB). */
   partSizeBytes: number;
   requestTimeoutMs: number;
+  /** Attempts per request, retries with backoff on throttling (503 SlowDown), 5xx and network errors. */
+  maxAttempts: number;
 }
 
 export class S3StorageError extends Error {
@@ -23,6 +46,7 @@ export class S3StorageError extends Error {
   constructor(
     message: string,
     readonly status: number | null = null,
+    readonly code: string | null = null,
   ) {
     super(message);
   }
@@ -31,95 +55,102 @@ export class S3StorageError extends Error {
 /** S3's smallest multipart part (except the last). */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
-interface SendOptions {
-  method: 'GET' | 'PUT' | 'HEAD' | 'DELETE' | 'POST';
-  key: string | null;
-  query?: Record<string, string>;
-  body?: Buffer;
-  headers?: Record<string, string>;
+function clientConfig(config: S3StorageConfig, endpoint: string | undefined): S3ClientConfig {
+  return {
+    region: config.region,
+    endpoint,
+    forcePathStyle: config.forcePathStyle,
+    credentials: config.credentials,
+    maxAttempts: config.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: { requestTimeout: config.requestTimeoutMs, connectionTimeout: Math.min(config.requestTimeoutMs, 10_000) },
+    // Only the checksums S3 requires: S3-compatible stores differ in the newer ones (aws-chunked
+    // trailers, CRC32 headers); every upload here is hashed end to end (SHA-256) anyway.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
 }
 
 /**
- * Object storage on an S3-compatible service, signed with AWS Signature V4 over plain fetch. A
- * buffer or a stream smaller than one part is a single PUT; a larger stream is a multipart upload
- * holding one part in memory at a time (aborted on failure, so no half object is ever visible).
+ * Object storage on S3 or an S3-compatible service through the AWS SDK: a buffer is one PUT, a
+ * stream a multipart upload (lib-storage) holding one part in memory at a time and aborted on
+ * failure, so no half object is ever visible. Downloads are handed out as short-lived presigned
+ * URLs, so archives never stream through the services.
  */
 export class S3ObjectStorage extends ObjectStorage {
-  constructor(
-    private readonly config: S3StorageConfig,
-    private readonly fetchImpl: typeof fetch = fetch,
-    private readonly now: () => Date = () => new Date(),
-  ) {
+  private readonly client: S3Client;
+  private readonly presigner: S3Client;
+
+  constructor(private readonly config: S3StorageConfig) {
     super();
+    this.client = new S3Client(clientConfig(config, config.endpoint));
+    this.presigner = config.publicEndpoint ? new S3Client(clientConfig(config, config.publicEndpoint)) : this.client;
   }
 
   async put(key: string, body: Readable | Buffer): Promise<StoredObject> {
     assertValidKey(key);
     if (Buffer.isBuffer(body)) {
-      await this.expectOk(await this.send({ method: 'PUT', key, body }), `put ${key}`);
-      return { key, size: body.length, sha256: sha256Hex(body) };
+      await this.call(`put ${key}`, () => this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: key, Body: body, ContentLength: body.length })));
+      return { key, size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
     }
     const hash = createHash('sha256');
     let size = 0;
-    let uploadId: string | null = null;
-    const parts: { number: number; etag: string }[] = [];
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    const flushPart = async (): Promise<void> => {
-      const part = Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-      if (uploadId === null) uploadId = await this.createMultipart(key);
-      const number = parts.length + 1;
-      const response = await this.send({ method: 'PUT', key, query: { partNumber: String(number), uploadId }, body: part });
-      await this.expectOk(response, `upload part ${number} of ${key}`);
-      const etag = response.headers.get('etag');
-      if (!etag) throw new S3StorageError(`upload part ${number} of ${key}: no ETag in the answer`);
-      parts.push({ number, etag });
-    };
-    try {
-      for await (const chunk of body) {
-        const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    const metered = new Transform({
+      transform(chunk: Buffer | string, _encoding, done) {
+        const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
         hash.update(buffer);
         size += buffer.length;
-        pending.push(buffer);
-        pendingBytes += buffer.length;
-        if (pendingBytes >= this.config.partSizeBytes) await flushPart();
-      }
-      if (uploadId === null) {
-        const whole = Buffer.concat(pending, pendingBytes);
-        await this.expectOk(await this.send({ method: 'PUT', key, body: whole }), `put ${key}`);
-      } else {
-        if (pendingBytes > 0) await flushPart();
-        await this.completeMultipart(key, uploadId, parts);
-      }
+        done(null, buffer);
+      },
+    });
+    // A failing source must fail the upload (and so abort it), not leave it waiting for data.
+    body.once('error', (error) => metered.destroy(error));
+    body.pipe(metered);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.config.bucket, Key: key, Body: metered },
+      partSize: this.config.partSizeBytes,
+      queueSize: 1,
+      // Aborted below, so that the reason the upload failed is what the caller sees.
+      leavePartsOnError: true,
+    });
+    try {
+      await upload.done();
     } catch (error) {
-      if (uploadId !== null) await this.send({ method: 'DELETE', key, query: { uploadId } }).catch(() => undefined);
-      throw error;
+      const failure = storageError(`put ${key}`, error);
+      if (upload.uploadId) {
+        await this.client
+          .send(new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key: key, UploadId: upload.uploadId }))
+          .catch((abortError: unknown) => {
+            failure.message += `; aborting the multipart upload failed too (${storageError('abort', abortError).message}): a bucket lifecycle rule removes its parts`;
+          });
+      }
+      throw failure;
     }
     return { key, size, sha256: hash.digest('hex') };
   }
 
   async get(key: string): Promise<Readable> {
     assertValidKey(key);
-    const response = await this.send({ method: 'GET', key });
-    if (response.status === 404) throw new ObjectNotFoundError(key);
-    await this.expectOk(response, `get ${key}`);
-    if (!response.body) return Readable.from([]);
-    return Readable.fromWeb(response.body);
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
+      if (!response.Body) return Readable.from([]);
+      return response.Body as Readable;
+    } catch (error) {
+      if (notFound(error)) throw new ObjectNotFoundError(key);
+      throw storageError(`get ${key}`, error);
+    }
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {
     assertValidKey(key);
-    const response = await this.send({ method: 'HEAD', key });
-    if (response.status === 404) return null;
-    await this.expectOk(response, `head ${key}`);
-    const modified = response.headers.get('last-modified');
-    return {
-      key,
-      size: Number(response.headers.get('content-length') ?? 0),
-      lastModified: modified ? new Date(modified) : new Date(0),
-    };
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key }));
+      return { key, size: head.ContentLength ?? 0, lastModified: head.LastModified ?? new Date(0) };
+    } catch (error) {
+      if (notFound(error)) return null;
+      throw storageError(`head ${key}`, error);
+    }
   }
 
   async exists(key: string): Promise<boolean> {
@@ -128,76 +159,44 @@ export class S3ObjectStorage extends ObjectStorage {
 
   async delete(key: string): Promise<boolean> {
     if (!(await this.exists(key))) return false;
-    await this.expectOk(await this.send({ method: 'DELETE', key }), `delete ${key}`);
+    await this.call(`delete ${key}`, () => this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key })));
     return true;
   }
 
-  private async createMultipart(key: string): Promise<string> {
-    const response = await this.send({ method: 'POST', key, query: { uploads: '' } });
-    await this.expectOk(response, `start multipart upload of ${key}`);
-    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await response.text())?.[1];
-    if (!uploadId) throw new S3StorageError(`start multipart upload of ${key}: no UploadId in the answer`);
-    return uploadId;
-  }
-
-  private async completeMultipart(key: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<void> {
-    const xml = `<CompleteMultipartUpload>${parts
-      .map((part) => `<Part><PartNumber>${part.number}</PartNumber><ETag>${escapeXml(part.etag)}</ETag></Part>`)
-      .join('')}</CompleteMultipartUpload>`;
-    const response = await this.send({ method: 'POST', key, query: { uploadId }, body: Buffer.from(xml), headers: { 'content-type': 'application/xml' } });
-    await this.expectOk(response, `complete multipart upload of ${key}`);
-    // S3 may answer 200 with an error document when completing fails late.
-    const text = await response.text();
-    if (/<Error>/.test(text)) throw new S3StorageError(`complete multipart upload of ${key}: ${/<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? 'error'}`);
-  }
-
-  /** The URL of an object (or the bucket) in path or virtual-host style, path segments encoded. */
-  urlOf(key: string | null, query: Record<string, string> = {}): URL {
-    const base = new URL(this.config.endpoint);
-    const encodedKey = key === null ? '' : key.split('/').map(encodeURIComponent).join('/');
-    if (this.config.forcePathStyle) {
-      base.pathname = `${base.pathname.replace(/\/+$/, '')}/${encodeURIComponent(this.config.bucket)}/${encodedKey}`;
-    } else {
-      base.hostname = `${this.config.bucket}.${base.hostname}`;
-      base.pathname = `${base.pathname.replace(/\/+$/, '')}/${encodedKey}`;
-    }
-    for (const [name, value] of Object.entries(query)) base.searchParams.set(name, value);
-    return base;
-  }
-
-  private async send(options: SendOptions): Promise<Response> {
-    const url = this.urlOf(options.key, options.query);
-    const payloadHash = options.body ? sha256Hex(options.body) : EMPTY_PAYLOAD_SHA256;
-    const signed = signV4({
-      method: options.method,
-      url,
-      headers: { ...options.headers, 'x-amz-content-sha256': payloadHash },
-      payloadHash,
-      region: this.config.region,
-      service: 's3',
-      credentials: { accessKeyId: this.config.accessKeyId, secretAccessKey: this.config.secretAccessKey },
-      now: this.now(),
+  /**
+   * A GET URL signed for `expiresInSeconds` that answers with the given file name and type;
+   * the store serves Range requests on it. Nothing is fetched: only the credentials are resolved.
+   */
+  override async downloadUrl(key: string, options: DownloadUrlOptions): Promise<string> {
+    assertValidKey(key);
+    const command = new GetObjectCommand({
+      Bucket: this.config.bucket,
+      Key: key,
+      ResponseContentDisposition: `attachment; filename="${options.filename.replace(/["\\\r\n]/g, '_')}"`,
+      ResponseContentType: options.contentType,
+      ResponseCacheControl: 'no-store',
     });
-    try {
-      return await this.fetchImpl(url, {
-        method: options.method,
-        headers: signed.headers,
-        body: options.body,
-        signal: AbortSignal.timeout(this.config.requestTimeoutMs),
-      });
-    } catch (error) {
-      throw new S3StorageError(`${options.method} ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    return this.call(`sign a download link for ${key}`, () => getSignedUrl(this.presigner, command, { expiresIn: options.expiresInSeconds }));
   }
 
-  private async expectOk(response: Response, what: string): Promise<void> {
-    if (response.ok) return;
-    const text = await response.text().catch(() => '');
-    const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-    throw new S3StorageError(`${what}: S3 answered ${response.status}${code ? ` ${code}` : ''}`, response.status);
+  private async call<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw storageError(what, error);
+    }
   }
 }
 
-function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+function notFound(error: unknown): boolean {
+  return error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404);
+}
+
+function storageError(what: string, error: unknown): S3StorageError {
+  if (error instanceof S3ServiceException) {
+    const status = error.$metadata.httpStatusCode ?? null;
+    return new S3StorageError(`${what}: S3 answered ${status ?? 'without a status'} ${error.name}${error.message && error.message !== error.name ? ` (${error.message})` : ''}`, status, error.name);
+  }
+  const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+  return new S3StorageError(`${what}: ${name === 'Error' ? '' : `${name}: `}${message}`);
 }

@@ -3,3 +3,5 @@ export * from './databases';
 export * from './kcat';
 export * from './access-tokens';
 export * from './ports';
+export * from './certificates';
+export * from './s3';

@@ -72,6 +72,7 @@ describe('grace-period expiry under concurrent schedulers (real PostgreSQL)', ()
       scheduler.register({
         name: 'grace-period-sweep',
         description: 'test',
+        schedule: '15 * * * *',
         run: async ({ now }) => {
           if (index === 0) {
             entered = true;

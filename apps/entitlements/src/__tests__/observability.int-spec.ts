@@ -85,7 +85,7 @@ describe('entitlements metrics and traces', () => {
     expect(res.status).toBe(200);
     const text = await metrics();
     for (const job of ['grace-period-sweep', 'offboarding-day-zero', 'organization-purge']) {
-      expect(sample(text, `offboarding_scheduler_runs_total{job="${job}",status="COMPLETED",service="entitlements"}`)).toBe(1);
+      expect(sample(text, `offboarding_scheduler_runs_total{job_name="${job}",status="COMPLETED",service="entitlements"}`)).toBe(1);
     }
   });
 

@@ -25,6 +25,7 @@ export interface TeardownRun extends JobResult {
 @Injectable()
 export class EnvironmentTeardownJob implements ScheduledJob, OnModuleInit {
   readonly name = ENVIRONMENT_TEARDOWN_JOB;
+  readonly schedule = '30 * * * *';
   readonly description = 'Tears down deprovisioned hosted environments whose retention has ended, once their data is exported or the export waived.';
 
   constructor(

@@ -55,6 +55,7 @@ export type PurgeOutcome = 'completed' | 'busy' | 'already-completed';
 @Injectable()
 export class PurgeService implements ScheduledJob, OnModuleInit, OnApplicationShutdown {
   readonly name = ORGANIZATION_PURGE_JOB;
+  readonly schedule = '*/10 * * * *';
   readonly description = 'Deletes the records of organizations whose purge the retention service requested, in bounded batches.';
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();

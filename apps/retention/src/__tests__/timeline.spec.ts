@@ -141,13 +141,25 @@ describe('retention configuration', () => {
   it('chooses local storage by default and S3 when configured, naming every missing variable', async () => {
     const { loadRetentionConfig } = await import('../shared/retention-config');
     expect(loadRetentionConfig({ DATA_DIR: '/data' }).storage).toEqual({ driver: 'local', root: '/data/storage' });
-    expect(() => loadRetentionConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'exports' })).toThrow(/S3_ENDPOINT: required.*S3_ACCESS_KEY_ID: required.*S3_SECRET_ACCESS_KEY: required/);
-    expect(
-      loadRetentionConfig({ STORAGE_DRIVER: 's3', S3_ENDPOINT: 'http://minio:9000/', S3_BUCKET: 'exports', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', S3_FORCE_PATH_STYLE: 'false' }).storage,
-    ).toEqual({
+    // Keys are optional (the default credential chain), and so is the endpoint (AWS S3).
+    expect(() => loadRetentionConfig({ STORAGE_DRIVER: 's3' })).toThrow(/S3_BUCKET: required when STORAGE_DRIVER=s3/);
+    expect(() => loadRetentionConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'exports', S3_ACCESS_KEY_ID: 'k' })).toThrow(/S3_SECRET_ACCESS_KEY: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together/);
+    const storage = loadRetentionConfig({ STORAGE_DRIVER: 's3', S3_ENDPOINT: 'http://minio:9000/', S3_BUCKET: 'exports', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', S3_FORCE_PATH_STYLE: 'false' }).storage;
+    expect(storage).toEqual({
       driver: 's3',
-      s3: { endpoint: 'http://minio:9000', bucket: 'exports', region: 'us-east-1', accessKeyId: 'k', secretAccessKey: 's', forcePathStyle: false, partSizeBytes: 8 * 1024 * 1024, requestTimeoutMs: 60_000 },
+      downloadUrlTtlSeconds: 300,
+      s3: {
+        endpoint: 'http://minio:9000',
+        bucket: 'exports',
+        region: 'us-east-1',
+        credentials: expect.any(Function),
+        forcePathStyle: false,
+        partSizeBytes: 8 * 1024 * 1024,
+        requestTimeoutMs: 60_000,
+        maxAttempts: 5,
+      },
     });
+    expect(storage.driver === 's3' && (await storage.s3.credentials!())).toEqual({ accessKeyId: 'k', secretAccessKey: 's' });
     expect(() => loadRetentionConfig({ NODE_ENV: 'production' })).toThrow(/EXPORT_URL_SECRET: required in production/);
     expect(() => loadRetentionConfig({ EXPORT_URL_SECRET: 'short' })).toThrow(/EXPORT_URL_SECRET/);
   });

@@ -11,7 +11,10 @@ import { checkDownload } from './download-link';
 /**
  * `GET /exports/:id/download?expires=…&signature=…`: the signed link is the credential (it is
  * handed out only through DataExport.downloadUrl, to callers allowed to see the export).
- * Tampered → 403, expired → 410, not ready or unknown → 404.
+ * Tampered → 403, expired → 410, not ready or unknown → 404. On object storage the answer is a
+ * 302 to a presigned URL of the archive, valid for S3_DOWNLOAD_URL_TTL_SECONDS (Range requests
+ * go straight to the store), so archives never stream through the services; from a local
+ * directory (embedded mode) the archive streams from here.
  */
 @Controller('exports')
 export class ExportDownloadController {
@@ -36,6 +39,20 @@ export class ExportDownloadController {
     const row = await this.exports.find(id);
     if (!row || row.status === DataExportStatus.PURGED) throw new GoneException('this export no longer exists');
     if (row.status !== DataExportStatus.READY || !row.storageKey) throw new NotFoundException('this export is not ready');
+    const filename = `organization-${row.organizationId}-export-${row.id}.zip`;
+    if (this.config.storage.driver === 's3') {
+      const location = await this.storage.downloadUrl(row.storageKey, {
+        expiresInSeconds: this.config.storage.downloadUrlTtlSeconds,
+        filename,
+        contentType: 'application/zip',
+      });
+      if (location !== null) {
+        response.status(302).setHeader('location', location);
+        response.setHeader('cache-control', 'no-store');
+        response.end();
+        return;
+      }
+    }
     let body;
     try {
       body = await this.storage.get(row.storageKey);
@@ -46,7 +63,7 @@ export class ExportDownloadController {
     response.status(200);
     response.setHeader('content-type', 'application/zip');
     if (row.sizeBytes !== null) response.setHeader('content-length', String(row.sizeBytes));
-    response.setHeader('content-disposition', `attachment; filename="organization-${row.organizationId}-export-${row.id}.zip"`);
+    response.setHeader('content-disposition', `attachment; filename="${filename}"`);
     response.setHeader('cache-control', 'no-store');
     await pipeline(body, response);
   }

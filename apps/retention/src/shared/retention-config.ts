@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '@offboarding/platform';
-import { MIN_PART_SIZE, resolveStorageRoot, type S3StorageConfig } from '@offboarding/storage';
+import { storageSettingsFromEnv, StorageSettingsError, type StorageSettings } from '@offboarding/storage';
 
 export const RETENTION_CONFIG = Symbol('RETENTION_CONFIG');
 
@@ -23,20 +23,9 @@ const schema = z.object({
     .default('7,1')
     .transform((value) => [...new Set(value.split(',').map((part) => Number(part.trim())))].sort((a, b) => b - a))
     .refine((days) => days.every((day) => day >= 1 && day <= 365), 'every notice must be 1 to 365 days ahead'),
-  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
-  STORAGE_DIR: z.string().min(1).optional(),
-  DATA_DIR: z.string().min(1).default('.data'),
-  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  S3_BUCKET: z.string().min(3).max(63).optional(),
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true'),
-  S3_PART_SIZE_BYTES: z.coerce.number().int().min(MIN_PART_SIZE).max(5 * 1024 * 1024 * 1024).default(8 * 1024 * 1024),
-  S3_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
 });
 
-export type StorageSettings = { driver: 'local'; root: string } | { driver: 's3'; s3: S3StorageConfig };
+export type { StorageSettings };
 
 export interface RetentionConfig {
   /** HMAC key of the signed download links. A secret: never logged. */
@@ -51,7 +40,10 @@ export interface RetentionConfig {
   confirmationGraceHours: number;
   /** Days ahead of a milestone the customer must hear about that `milestone_upcoming` goes out, largest first. */
   milestoneNoticeDays: number[];
-  /** Where export archives go: a local directory (embedded mode) or S3-compatible storage. */
+  /**
+   * Where export archives go: a local directory (embedded mode; downloads stream through this
+   * service) or S3-compatible storage (downloads redirect to a presigned URL).
+   */
   storage: StorageSettings;
 }
 
@@ -62,12 +54,14 @@ export function loadRetentionConfig(env: NodeJS.ProcessEnv = process.env): Reten
   if (result.success && result.data.NODE_ENV === 'production' && !result.data.EXPORT_URL_SECRET) {
     problems.push('EXPORT_URL_SECRET: required in production');
   }
-  if (result.success && result.data.STORAGE_DRIVER === 's3') {
-    for (const name of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
-      if (!result.data[name]) problems.push(`${name}: required when STORAGE_DRIVER=s3`);
-    }
+  let storage: StorageSettings | null = null;
+  try {
+    storage = storageSettingsFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof StorageSettingsError)) throw error;
+    problems.push(error.message);
   }
-  if (!result.success || problems.length > 0) throw new ConfigError(`invalid configuration for retention: ${problems.join('; ')}`);
+  if (!result.success || problems.length > 0 || storage === null) throw new ConfigError(`invalid configuration for retention: ${problems.join('; ')}`);
   const values = result.data;
   const trim = (value: string) => value.replace(/\/+$/, '');
   return {
@@ -82,21 +76,6 @@ export function loadRetentionConfig(env: NodeJS.ProcessEnv = process.env): Reten
     internalRequestTimeoutMs: values.INTERNAL_REQUEST_TIMEOUT_MS,
     confirmationGraceHours: values.CONFIRMATION_GRACE_HOURS,
     milestoneNoticeDays: values.MILESTONE_NOTICE_DAYS,
-    storage:
-      values.STORAGE_DRIVER === 's3'
-        ? {
-            driver: 's3',
-            s3: {
-              endpoint: trim(values.S3_ENDPOINT ?? ''),
-              bucket: values.S3_BUCKET ?? '',
-              region: values.S3_REGION,
-              accessKeyId: values.S3_ACCESS_KEY_ID ?? '',
-              secretAccessKey: values.S3_SECRET_ACCESS_KEY ?? '',
-              forcePathStyle: values.S3_FORCE_PATH_STYLE === 'true',
-              partSizeBytes: values.S3_PART_SIZE_BYTES,
-              requestTimeoutMs: values.S3_REQUEST_TIMEOUT_MS,
-            },
-          }
-        : { driver: 'local', root: resolveStorageRoot({ STORAGE_DIR: values.STORAGE_DIR, DATA_DIR: values.DATA_DIR }) },
+    storage,
   };
 }

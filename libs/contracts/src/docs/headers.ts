@@ -25,6 +25,11 @@ export function cloudEventHeaders(type: string, producer: ServiceName) {
       .regex(TRACEPARENT)
       .optional()
       .describe('W3C trace context of the operation that produced the event, when it was traced.'),
+    tracestate: z
+      .string()
+      .max(512)
+      .optional()
+      .describe('W3C tracestate of that trace (vendor-specific trace data), present only with traceparent.'),
   });
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createTestCertificates } from '@offboarding/testing';
 import { kafkaClient, makeDataDir, removeDir, waitFor } from './support/harness';
 
 jest.setTimeout(45_000);
@@ -16,10 +17,10 @@ interface Cli {
 }
 
 /** Runs the CLI exactly as `npm run broker` does and waits for its readiness line. */
-async function startCli(dataDir: string): Promise<Cli> {
+async function startCli(dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Cli> {
   const child = spawn(process.execPath, [join(ROOT, 'tools/run-ts.js'), 'libs/dev-broker/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, KAFKA_DEV_PORT: '0', KAFKA_DEV_DATA_DIR: dataDir },
+    env: { ...process.env, KAFKA_DEV_PORT: '0', KAFKA_DEV_DATA_DIR: dataDir, ...extraEnv },
   });
   let stdout = '';
   let stderr = '';
@@ -73,5 +74,38 @@ describe('dev broker CLI (libs/dev-broker/src/main.ts)', () => {
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
     expect(second.output().stderr).not.toMatch(/"level":"error"/);
+  });
+
+  it('serves SASL_SSL with SCRAM from its KAFKA_DEV_* settings, and names a wrong one on exit', async () => {
+    const pki = await createTestCertificates();
+    try {
+      const cli = await startCli(dataDir, {
+        KAFKA_DEV_TLS_CERT_FILE: pki.trusted.server.certFile,
+        KAFKA_DEV_TLS_KEY_FILE: pki.trusted.server.keyFile,
+        KAFKA_DEV_SASL_USERS: 'offboarding-entitlements:pa:ss,reader:other',
+        KAFKA_DEV_SASL_MECHANISMS: 'scram-sha-512',
+      });
+      running.push(cli);
+      const admin = kafkaClient(`localhost:${cli.port}`, 'cli-secure', {
+        ssl: { ca: [pki.trusted.ca] },
+        sasl: { mechanism: 'scram-sha-512', username: 'offboarding-entitlements', password: 'pa:ss' },
+      }).admin();
+      await admin.connect();
+      expect(await admin.listTopics()).toEqual([]);
+      await admin.disconnect();
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+
+      const broken = spawn(process.execPath, [join(ROOT, 'tools/run-ts.js'), 'libs/dev-broker/src/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, KAFKA_DEV_PORT: '0', KAFKA_DEV_DATA_DIR: dataDir, KAFKA_DEV_TLS_CERT_FILE: pki.trusted.server.certFile },
+      });
+      let stderr = '';
+      broken.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      expect(await new Promise((done) => broken.on('close', done))).toBe(1);
+      expect(stderr).toContain('KAFKA_DEV_TLS_CERT_FILE and KAFKA_DEV_TLS_KEY_FILE: set both or neither');
+    } finally {
+      await pki.remove();
+    }
   });
 });

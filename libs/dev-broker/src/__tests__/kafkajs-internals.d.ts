@@ -109,3 +109,24 @@ declare module 'kafkajs/src/protocol/recordBatch/v0/decoder' {
   }>;
   export = decodeRecordBatch;
 }
+
+declare module 'kafkajs/src/broker/saslAuthenticator' {
+  interface KafkaJsLogger {
+    namespace(name: string): KafkaJsLogger;
+    debug(message: string, extra?: object): void;
+    info(message: string, extra?: object): void;
+    warn(message: string, extra?: object): void;
+    error(message: string, extra?: object): void;
+  }
+  /** kafkajs's SASL client: handshake, then its mechanism over SaslAuthenticate (or raw tokens). */
+  class SASLAuthenticator {
+    constructor(
+      connection: { sasl: { mechanism: string; username: string; password: string }; host: string; port: number; send(protocol: unknown): Promise<unknown>; sendAuthRequest(protocol: never): Promise<unknown> },
+      logger: KafkaJsLogger,
+      versions: Record<number, { minVersion: number; maxVersion: number }>,
+      supportAuthenticationProtocol: boolean,
+    );
+    authenticate(): Promise<void>;
+  }
+  export = SASLAuthenticator;
+}

@@ -35,6 +35,9 @@ const FIRST_FLEXIBLE: Record<number, number> = {
   [ApiKey.CreateTopics]: 5,
   [ApiKey.DeleteTopics]: 4,
   [ApiKey.InitProducerId]: 2,
+  // SaslHandshake has no flexible version; SaslAuthenticate from 2 (sasl.spec.ts covers both).
+  [ApiKey.SaslHandshake]: 2,
+  [ApiKey.SaslAuthenticate]: 2,
 };
 
 const KAFKAJS_NAMES: Record<number, string> = {

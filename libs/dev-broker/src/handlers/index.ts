@@ -15,6 +15,8 @@ import { metadataHandler } from './metadata';
 import { offsetCommitHandler } from './offset-commit';
 import { offsetFetchHandler } from './offset-fetch';
 import { produceHandler } from './produce';
+import { saslAuthenticateHandler } from './sasl-authenticate';
+import { saslHandshakeHandler } from './sasl-handshake';
 import { syncGroupHandler } from './sync-group';
 import type { ApiHandler } from './types';
 
@@ -36,6 +38,8 @@ export const HANDLERS: readonly ApiHandler[] = [
   createTopicsHandler,
   deleteTopicsHandler,
   initProducerIdHandler,
+  saslHandshakeHandler,
+  saslAuthenticateHandler,
 ];
 
 /** Exactly what is implemented is what ApiVersions advertises. */

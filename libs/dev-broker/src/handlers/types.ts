@@ -2,6 +2,7 @@ import type { BrokerContext } from '../broker-context';
 import type { ApiKey } from '../protocol/api-keys';
 import type { ProtocolReader } from '../protocol/reader';
 import type { ProtocolWriter } from '../protocol/writer';
+import type { ConnectionSession } from '../security/connection-session';
 
 export interface RequestContext {
   readonly broker: BrokerContext;
@@ -9,6 +10,8 @@ export interface RequestContext {
   readonly correlationId: number;
   readonly clientId: string;
   readonly clientHost: string;
+  /** The connection's authentication state (SASL handshake and exchange). */
+  readonly session: ConnectionSession;
 }
 
 /**

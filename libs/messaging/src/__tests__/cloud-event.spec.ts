@@ -61,6 +61,18 @@ describe('CloudEvents binary mode', () => {
     });
   });
 
+  it('carries tracestate with traceparent, and drops a malformed or orphaned one instead of refusing the event', () => {
+    const stated = { ...granted, tracestate: 'vendor=opaque,congo=t61rcWkgMzE' };
+    const message = toKafkaMessage(stated);
+    expect(message.headers.tracestate).toBe('vendor=opaque,congo=t61rcWkgMzE');
+    expect(fromKafkaMessage(asConsumed(message))).toMatchObject({ traceparent: granted.traceparent, tracestate: 'vendor=opaque,congo=t61rcWkgMzE' });
+    const broken = toKafkaMessage(stated);
+    broken.headers.tracestate = 'not a tracestate\u0000';
+    expect(fromKafkaMessage(asConsumed(broken))).not.toHaveProperty('tracestate');
+    const { traceparent: _traceparent, ...untraced } = stated;
+    expect(toKafkaMessage(untraced).headers).not.toHaveProperty('tracestate');
+  });
+
   it('leaves traceparent out when the event was not traced', () => {
     const { traceparent: _traceparent, ...untraced } = granted;
     expect(toKafkaMessage(untraced).headers).not.toHaveProperty('traceparent');

@@ -99,7 +99,8 @@ describe('outbox and relay (database + dev broker)', () => {
     const work = new UnitOfWork(db.dataSource, outbox);
     const org = randomUUID();
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    const envelope = await work.run(({ publish }) => publish(GRANTED, org, grant(org, 'Traced'), { traceparent }));
+    const tracestate = 'vendor=opaque-state';
+    const envelope = await work.run(({ publish }) => publish(GRANTED, org, grant(org, 'Traced'), { traceparent, tracestate }));
     const pending = await unsent();
 
     const relay = newRelay();
@@ -118,6 +119,7 @@ describe('outbox and relay (database + dev broker)', () => {
         ce_subject: org,
         'content-type': 'application/json',
         traceparent,
+        tracestate,
       });
       expect(JSON.parse(received.message.value!.toString())).toEqual(envelope.data);
       const [row] = await db.dataSource.query<{ attempts: number; sent: boolean }[]>(

@@ -1,4 +1,4 @@
-import { Clock, DevToolsController, HealthController, OffsetClock, PlatformModule, SystemClock } from '..';
+import { Clock, DevToolsController, HealthController, JobsController, OffsetClock, PlatformModule, SystemClock } from '..';
 import { MetricsController } from '../observability/metrics.controller';
 
 // The clock and job controls are mounted only outside production.
@@ -30,7 +30,7 @@ describe('PlatformModule dev controls', () => {
 
   it('are absent in production, with the plain system clock', () => {
     const module = build('production');
-    expect(module.controllers).toEqual([HealthController, MetricsController]);
+    expect(module.controllers).toEqual([HealthController, MetricsController, JobsController]);
     expect(clockOf(module).useValue).toBeInstanceOf(SystemClock);
     expect(clockOf(module).useValue).not.toBeInstanceOf(OffsetClock);
   });
@@ -38,7 +38,7 @@ describe('PlatformModule dev controls', () => {
   it('are present in development and test, with a shiftable clock', () => {
     for (const env of ['development', 'test']) {
       const module = build(env);
-      expect(module.controllers).toEqual([HealthController, MetricsController, DevToolsController]);
+      expect(module.controllers).toEqual([HealthController, MetricsController, JobsController, DevToolsController]);
       expect(clockOf(module).useValue).toBeInstanceOf(OffsetClock);
     }
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ServiceName } from '@offboarding/contracts';
+import { DEFAULT_MESSAGING_RETENTION, kafkaSecurityFromEnv, KafkaSettingsError, type KafkaSecurity, type MessagingRetention } from '@offboarding/messaging';
 
 export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
   gateway: 4000,
@@ -20,8 +21,15 @@ const baseSchema = z.object({
     .default('localhost:9092')
     .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
   // Read where they are used; validated here so a typo stops the start with the variable's name.
-  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).optional(),
+  SCHEDULER_MODE: z.enum(['in-process', 'cron']).default('in-process'),
+  // 0 turns the in-process interval off, as SCHEDULER_MODE=cron does.
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_MESSAGING_RETENTION.outboxDays),
+  INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_MESSAGING_RETENTION.inboxDays),
+  JOB_RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  PRUNE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_MESSAGING_RETENTION.batchSize),
+  PRUNE_MAX_BATCHES: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_MESSAGING_RETENTION.maxBatches),
   MESSAGING_ENABLED: z.enum(['true', 'false']).optional(),
   DB_MIGRATE_ON_START: z.enum(['true', 'false']).optional(),
   KAFKA_CREATE_TOPICS: z.enum(['true', 'false']).optional(),
@@ -50,6 +58,15 @@ export interface ServiceConfig {
   revocationPollIntervalMs: number;
   /** Express's `trust proxy`: whose X-Forwarded-For names the client (the gateway's, in the cluster). */
   trustProxy: boolean | number | string;
+  /** TLS and SASL towards the brokers (KAFKA_SSL_*, KAFKA_SASL_*); secrets stay wrapped. */
+  kafkaSecurity: KafkaSecurity;
+  /**
+   * Who runs the scheduled jobs: `in-process` (every SCHEDULER_INTERVAL_MS inside the service;
+   * `npm start`, compose) or `cron` (only `run-job <name>`, i.e. Kubernetes CronJobs).
+   */
+  scheduler: { mode: 'in-process' | 'cron'; intervalMs: number };
+  /** What the prune-tables job keeps: sent outbox rows, inbox ids, job run records. */
+  pruning: MessagingRetention & { jobRunDays: number };
 }
 
 /** TRUST_PROXY as Express reads it: true/false, a number of hops, or addresses and subnets. */
@@ -79,6 +96,13 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
       );
     }
   }
+  let kafkaSecurity: KafkaSecurity;
+  try {
+    kafkaSecurity = kafkaSecurityFromEnv(env, { production: values.NODE_ENV === 'production' });
+  } catch (error) {
+    if (error instanceof KafkaSettingsError) throw new ConfigError(`invalid configuration for ${service}: ${error.message}`);
+    throw error;
+  }
   return {
     service,
     nodeEnv: values.NODE_ENV,
@@ -89,5 +113,14 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     idempotencyKeyTtlHours: values.IDEMPOTENCY_KEY_TTL_HOURS,
     revocationPollIntervalMs: values.REVOCATION_POLL_INTERVAL_MS,
     trustProxy: trustProxySetting(values.TRUST_PROXY),
+    kafkaSecurity,
+    pruning: {
+      outboxDays: values.OUTBOX_RETENTION_DAYS,
+      inboxDays: values.INBOX_RETENTION_DAYS,
+      jobRunDays: values.JOB_RUN_RETENTION_DAYS,
+      batchSize: values.PRUNE_BATCH_SIZE,
+      maxBatches: values.PRUNE_MAX_BATCHES,
+    },
+    scheduler: { mode: values.SCHEDULER_INTERVAL_MS === 0 ? 'cron' : values.SCHEDULER_MODE, intervalMs: values.SCHEDULER_INTERVAL_MS || 60_000 },
   };
 }

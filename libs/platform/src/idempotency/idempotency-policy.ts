@@ -46,6 +46,7 @@ export class IdempotencyKeyPruning implements OnModuleInit {
     this.scheduler.register({
       name: IdempotencyKeyPruning.JOB,
       description: 'Deletes idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS.',
+      schedule: '40 * * * *',
       run: async ({ now }) => {
         const processed = await this.keys.prune(this.dataSource, now);
         if (processed > 0) this.logger.debug({ processed }, 'expired idempotency keys pruned');

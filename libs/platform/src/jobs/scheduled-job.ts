@@ -19,5 +19,11 @@ export interface ScheduledJob {
   /** Kebab-case, stable: the one-shot command (`run-job <name>`) and the CronJobs use it. */
   readonly name: string;
   readonly description: string;
+  /**
+   * When the job is due, as the five-field cron schedule (UTC) of its Kubernetes CronJob, e.g.
+   * `*\/15 * * * *`. The manifests test checks the CronJob uses exactly this; monitoring derives
+   * "not succeeding on schedule" from it (offboarding_job_expected_interval_seconds).
+   */
+  readonly schedule: string;
   run(context: JobContext): Promise<JobResult>;
 }

@@ -6,7 +6,8 @@ import { graphql } from 'graphql';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/service-config';
 import { NestPinoLogger } from './nest-logger';
-import { JobScheduler } from '../jobs/job-scheduler';
+import { JobScheduler, type ScheduledJobInfo } from '../jobs/job-scheduler';
+import { Metrics } from '../observability/metrics';
 import { shutdownTracing, tracingMiddleware } from '../observability/tracing';
 import { ServiceRuntime } from './service-runtime';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
@@ -47,8 +48,9 @@ export async function bootstrapSubgraph(appModule: Type<unknown>): Promise<INest
   const config = app.get<ServiceConfig>(SERVICE_CONFIG);
   app.useLogger(new NestPinoLogger(logger));
   stopOnSignals(app, logger);
-  // Every request runs in a server span that continues the caller's trace.
+  // Every request runs in a server span that continues the caller's trace, and is counted.
   app.use(tracingMiddleware(config.service));
+  app.use(app.get(Metrics).httpMiddleware());
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, graphql: `http://localhost:${config.port}/graphql` }, 'subgraph ready');
   return app;
@@ -100,7 +102,7 @@ export async function runJobOnce(appModule: Type<unknown>, name: string | undefi
     await app.init();
     const scheduler = app.get(JobScheduler);
     if (!name) throw new Error(`usage: run-job <name>; jobs: ${scheduler.names().join(', ')}`);
-    const report = await scheduler.run(name);
+    const report = await scheduler.run(name, 'CRON');
     const published = await app.get(ServiceRuntime).flushOutbox();
     logger.info({ ...report, published }, 'run-job finished');
     failed = report.status === 'FAILED';
@@ -108,6 +110,22 @@ export async function runJobOnce(appModule: Type<unknown>, name: string | undefi
     await app.close();
   }
   process.exitCode = failed ? 1 : 0;
+}
+
+/**
+ * The scheduled jobs the service registers, from an instance without database or messaging:
+ * what the Kubernetes CronJobs must run (the manifests test compares them).
+ */
+export async function describeScheduledJobs(appModule: Type<unknown>): Promise<ScheduledJobInfo[]> {
+  process.env.SCHEMA_ONLY = 'true';
+  process.env.MESSAGING_ENABLED = 'false';
+  const app = await NestFactory.create(appModule, { logger: false });
+  try {
+    await app.init();
+    return app.get(JobScheduler).describe();
+  } finally {
+    await app.close();
+  }
 }
 
 /**

@@ -19,6 +19,7 @@ import { retryAfterPlugin } from '../errors/retry-after';
 import { checkTextInputs } from '../graphql/text-input';
 import { createLogger } from '../logging/logger';
 import { JobScheduler } from '../jobs/job-scheduler';
+import { JobsController } from '../jobs/jobs.controller';
 import { HttpMaskingKeys } from '../privacy/http-masking-keys';
 import { MaskingKeys } from '../privacy/masking';
 import { Clock, OffsetClock, SystemClock } from '../time/clock';
@@ -115,8 +116,8 @@ export class PlatformModule {
       // The clock and job controls exist only outside production.
       controllers:
         config.nodeEnv === 'production'
-          ? [HealthController, MetricsController]
-          : [HealthController, MetricsController, DevToolsController],
+          ? [HealthController, MetricsController, JobsController]
+          : [HealthController, MetricsController, JobsController, DevToolsController],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -1,7 +1,16 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { createKafka, createOutboxProducer, EventConsumer, OutboxRelay, type RelayHealth } from '@offboarding/messaging';
+import {
+  createKafka,
+  createOutboxProducer,
+  describeKafkaSecurity,
+  EventConsumer,
+  MessagingTablePruner,
+  OutboxRelay,
+  type RelayHealth,
+  verifyKafkaConnection,
+} from '@offboarding/messaging';
 import { pendingMigrations, type ServiceDatabase } from '@offboarding/persistence';
 import { deadLetterTopic, Topics } from '@offboarding/contracts';
 import type { ServiceConfig } from '../config/service-config';
@@ -34,10 +43,32 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     private readonly scheduler: JobScheduler,
     private readonly metrics: Metrics,
   ) {
-    this.kafka = createKafka({ clientId: `offboarding-${config.service}`, brokers: config.kafkaBrokers, logger });
+    this.kafka = createKafka({ clientId: `offboarding-${config.service}`, brokers: config.kafkaBrokers, logger, security: config.kafkaSecurity });
     this.producer = createOutboxProducer(this.kafka);
     this.relay = new OutboxRelay({ dataSource: database.dataSource, producer: this.producer, logger });
     this.registerGauges();
+    this.registerPruning();
+  }
+
+  /**
+   * Every service's outbox, inbox and job run records stay bounded: sent outbox rows after
+   * OUTBOX_RETENTION_DAYS, inbox ids after INBOX_RETENTION_DAYS, finished job runs after
+   * JOB_RUN_RETENTION_DAYS, deleted oldest first in batches of PRUNE_BATCH_SIZE.
+   */
+  private registerPruning(): void {
+    const { pruning } = this.config;
+    const pruner = new MessagingTablePruner(this.database.dataSource, pruning);
+    this.scheduler.register({
+      name: 'prune-tables',
+      description: 'Deletes sent outbox rows, inbox ids and job run records past their retention, in bounded batches.',
+      schedule: '20 * * * *',
+      run: async ({ logger }) => {
+        const { outbox, inbox } = await pruner.prune();
+        const jobRuns = await this.scheduler.runs.prune(pruning.jobRunDays, pruning.batchSize, pruning.maxBatches);
+        logger.info({ outbox, inbox, jobRuns }, 'pruned');
+        return { processed: outbox + inbox + jobRuns };
+      },
+    });
   }
 
   private registerGauges(): void {
@@ -57,6 +88,23 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
       const row = await outbox();
       return row ? Number(row.oldest ?? 0) : null;
     });
+    // Table sizes from the planner's statistics: cheap at any size, exact enough to see growth.
+    const tables = ['outbox', 'inbox', 'job_runs'];
+    const sizes = async () => {
+      if (!this.database.dataSource.isInitialized) return null;
+      return this.database.dataSource.query<{ table: string; rows: string; bytes: string }[]>(
+        `SELECT c.relname AS table, greatest(c.reltuples, 0)::bigint AS rows, pg_total_relation_size(c.oid) AS bytes
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND c.relname = ANY($2) AND c.relkind = 'r'`,
+        [schema, tables],
+      );
+    };
+    this.metrics.labelledGauge('offboarding_table_rows_estimate', "Rows of the service's outbox, inbox and job_runs tables (planner estimate, updated by autovacuum).", ['table'], async () =>
+      (await sizes())?.map((row) => ({ labels: { table: row.table }, value: Number(row.rows) })) ?? null,
+    );
+    this.metrics.labelledGauge('offboarding_table_size_bytes', "Size on disk of the service's outbox, inbox and job_runs tables, indexes included.", ['table'], async () =>
+      (await sizes())?.map((row) => ({ labels: { table: row.table }, value: Number(row.bytes) })) ?? null,
+    );
     this.metrics.gauge('offboarding_consumer_lag', "Messages on the consumed topics not yet committed by this service's group.", () => this.consumerLag());
     this.metrics.gauge('offboarding_outbox_relay_failing', '1 while the outbox relay cannot publish (its last round failed), else 0.', () =>
       Promise.resolve(this.relay.health().failing ? 1 : 0),
@@ -107,6 +155,9 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
 
   private async startMessaging(): Promise<void> {
     if (!this.messagingEnabled) return;
+    // Wrong credentials or an untrusted certificate stop the start here, naming the setting.
+    await verifyKafkaConnection(this.kafka, this.config.kafkaSecurity, this.config.kafkaBrokers);
+    this.logger.info({ brokers: this.config.kafkaBrokers, ...describeKafkaSecurity(this.config.kafkaSecurity) }, 'connected to Kafka');
     const topics = this.registry.topics(this.config.service);
     await this.ensureTopics([Topics[this.config.service], deadLetterTopic(this.config.service), ...topics]);
     this.relay.start();

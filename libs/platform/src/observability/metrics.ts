@@ -8,6 +8,31 @@ export function operationLabel(name: string | null | undefined): string {
   return /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'invalid';
 }
 
+/** How many distinct operation names one process reports before counting the rest as `other`. */
+export const MAX_OPERATION_LABELS = 100;
+
+/**
+ * The `operation` label of the GraphQL metrics, bounded: operation names are chosen by clients,
+ * so each one would otherwise be a new time series for anyone who invents names. The first
+ * MAX_OPERATION_LABELS valid names a process sees keep their name (a front end's operations,
+ * seen at once); every name after them, and every malformed one, is counted as `other`.
+ */
+export class OperationLabels {
+  private readonly known = new Set<string>();
+
+  constructor(private readonly limit = MAX_OPERATION_LABELS) {}
+
+  of(name: string | null | undefined): string {
+    const label = operationLabel(name);
+    if (label === 'anonymous') return label;
+    if (label === 'invalid') return 'other';
+    if (this.known.has(label)) return label;
+    if (this.known.size >= this.limit) return 'other';
+    this.known.add(label);
+    return label;
+  }
+}
+
 /**
  * One process's Prometheus metrics (`GET /metrics`): GraphQL operations, the outbox backlog
  * and its oldest event's age, consumer lag, handler outcomes (retries, dead letters) and
@@ -19,14 +44,17 @@ export class Metrics implements ConsumerObserver {
   private readonly duration: Histogram<'operation'>;
   private readonly consumed: Counter<'type' | 'outcome'>;
   private readonly deadLetters: Counter;
-  private readonly schedulerRuns: Counter<'job' | 'status'>;
+  private readonly schedulerRuns: Counter<'job_name' | 'status'>;
+  private readonly jobDuration: Histogram<'job_name' | 'status'>;
+  private readonly httpResponses: Counter<'status_class'>;
+  private readonly operationLabels = new OperationLabels();
 
   constructor(readonly component: string) {
     this.registry.setDefaultLabels({ service: component });
     collectDefaultMetrics({ register: this.registry });
     this.operations = new Counter({
       name: 'graphql_operations_total',
-      help: 'GraphQL operations handled, by operation name and outcome (ok or error).',
+      help: 'GraphQL operations handled, by operation name (the first 100 names seen; later ones as "other") and outcome (ok or error).',
       labelNames: ['operation', 'outcome'],
       registers: [this.registry],
     });
@@ -50,10 +78,31 @@ export class Metrics implements ConsumerObserver {
     });
     this.schedulerRuns = new Counter({
       name: 'offboarding_scheduler_runs_total',
-      help: 'Scheduled job runs by job and status (COMPLETED, SKIPPED_LOCKED, FAILED).',
-      labelNames: ['job', 'status'],
+      help: 'Scheduled job runs in this process by job (job_name) and status (COMPLETED, SKIPPED_LOCKED, FAILED).',
+      labelNames: ['job_name', 'status'],
       registers: [this.registry],
     });
+    this.jobDuration = new Histogram({
+      name: 'offboarding_job_duration_seconds',
+      help: 'Duration of scheduled job runs in this process, by job (job_name) and status (runs in CronJob pods: offboarding_job_last_run_duration_seconds).',
+      labelNames: ['job_name', 'status'],
+      buckets: [0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600],
+      registers: [this.registry],
+    });
+    this.httpResponses = new Counter({
+      name: 'offboarding_http_responses_total',
+      help: 'HTTP responses sent, by status class (2xx, 3xx, 4xx, 5xx).',
+      labelNames: ['status_class'],
+      registers: [this.registry],
+    });
+  }
+
+  /** Express middleware counting every response by status class (the 5xx-rate alert reads it). */
+  httpMiddleware() {
+    return (_req: unknown, res: { statusCode: number; once(event: 'finish', listener: () => void): unknown }, next: () => void): void => {
+      res.once('finish', () => this.httpResponses.inc({ status_class: `${Math.floor(res.statusCode / 100)}xx` }));
+      next();
+    };
   }
 
   /** An Apollo Server plugin counting and timing every operation. */
@@ -63,7 +112,7 @@ export class Metrics implements ConsumerObserver {
         const started = performance.now();
         return Promise.resolve({
           willSendResponse: (context) => {
-            const operation = operationLabel(context.operationName);
+            const operation = this.operationLabels.of(context.operationName);
             const failed = (context.errors?.length ?? 0) > 0 || (context.response.body.kind === 'single' && (context.response.body.singleResult.errors?.length ?? 0) > 0);
             this.operations.inc({ operation, outcome: failed ? 'error' : 'ok' });
             this.duration.observe({ operation }, (performance.now() - started) / 1000);
@@ -79,8 +128,26 @@ export class Metrics implements ConsumerObserver {
     if (outcome === 'dead_lettered') this.deadLetters.inc();
   }
 
-  schedulerRun(job: string, status: string): void {
-    this.schedulerRuns.inc({ job, status });
+  schedulerRun(job: string, status: string, durationSeconds: number): void {
+    // `job_name`, not `job`: Prometheus gives every scraped series a `job` label of its own.
+    this.schedulerRuns.inc({ job_name: job, status });
+    if (status !== 'SKIPPED_LOCKED') this.jobDuration.observe({ job_name: job, status }, durationSeconds);
+  }
+
+  /** A gauge with labels whose series are read when Prometheus scrapes (null: leave as is). */
+  labelledGauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Promise<{ labels: Record<L, string>; value: number }[] | null>): void {
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        const series = await read().catch(() => null);
+        if (series === null) return;
+        this.reset();
+        for (const { labels, value } of series) this.set(labels as Partial<Record<L, string | number>>, value);
+      },
+    });
   }
 
   /** A gauge whose value is read when Prometheus scrapes. */

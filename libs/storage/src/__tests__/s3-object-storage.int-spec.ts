@@ -1,210 +1,265 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import { jwtVerify, SignJWT } from 'jose';
+import { startS3Stand, startStsStandIn, waitFor, type S3Stand, type StsStandIn } from '@offboarding/testing';
 import { ObjectNotFoundError } from '../object-storage';
-import { S3ObjectStorage, S3StorageError, type S3StorageConfig } from '../s3-object-storage';
-import { signV4 } from '../sigv4';
+import { MIN_PART_SIZE, S3ObjectStorage, S3StorageError, type S3StorageConfig } from '../s3-object-storage';
+import { objectStorageFromEnv, storageSettingsFromEnv } from '../storage-from-env';
 
-const ACCESS_KEY = 'AKIATESTTESTTEST';
-const SECRET = 'test-secret-key-for-the-in-test-s3-server';
-const BUCKET = 'exports';
+jest.setTimeout(60_000);
+
+const REGION = 'eu-central-1';
+const STATIC = { accessKeyId: 'AKIAOFFBOARDINGTEST', secretAccessKey: 'static-secret-for-the-s3-stand' };
+
+const read = async (stream: Readable): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /**
- * A minimal S3 in memory: PUT/GET/HEAD/DELETE objects and multipart uploads, refusing every request
- * whose SigV4 signature or payload hash does not verify, the way S3 does.
+ * S3ObjectStorage (AWS SDK v3) against s3rver, an independent S3-compatible server, behind a gate
+ * that verifies every Signature V4 with the SDK's signer (s3rver itself checks only the key id).
  */
-class FakeS3 {
-  readonly objects = new Map<string, { body: Buffer; modified: Date }>();
-  readonly uploads = new Map<string, Map<number, Buffer>>();
-  readonly log: string[] = [];
-  private server: Server | null = null;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((request, response) => {
-      void this.handle(request).then(({ status, headers = {}, body }) => {
-        response.writeHead(status, headers);
-        response.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-
-  private async handle(request: IncomingMessage): Promise<{ status: number; headers?: Record<string, string>; body?: Buffer | string }> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
-    const problem = this.verify(request, url, body);
-    if (problem) return { status: 403, body: `<Error><Code>SignatureDoesNotMatch</Code><Message>${problem}</Message></Error>` };
-    const [, bucket, ...rest] = url.pathname.split('/');
-    if (bucket !== BUCKET) return { status: 404, body: '<Error><Code>NoSuchBucket</Code></Error>' };
-    const key = rest.map(decodeURIComponent).join('/');
-    const method = request.method ?? 'GET';
-    this.log.push(`${method} ${key}${url.search}`);
-    if (method === 'POST' && url.searchParams.has('uploads')) {
-      const uploadId = randomBytes(8).toString('hex');
-      this.uploads.set(uploadId, new Map());
-      return { status: 200, body: `<InitiateMultipartUploadResult><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>` };
-    }
-    const uploadId = url.searchParams.get('uploadId');
-    if (uploadId !== null) {
-      const parts = this.uploads.get(uploadId);
-      if (!parts) return { status: 404, body: '<Error><Code>NoSuchUpload</Code></Error>' };
-      if (method === 'PUT') {
-        const number = Number(url.searchParams.get('partNumber'));
-        parts.set(number, body);
-        return { status: 200, headers: { etag: `"${createHash('md5').update(body).digest('hex')}"` } };
-      }
-      if (method === 'DELETE') {
-        this.uploads.delete(uploadId);
-        return { status: 204 };
-      }
-      const numbers = [...body.toString().matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((match) => Number(match[1]));
-      this.objects.set(key, { body: Buffer.concat(numbers.map((n) => parts.get(n)!)), modified: new Date() });
-      this.uploads.delete(uploadId);
-      return { status: 200, body: '<CompleteMultipartUploadResult></CompleteMultipartUploadResult>' };
-    }
-    const stored = this.objects.get(key);
-    switch (method) {
-      case 'PUT':
-        this.objects.set(key, { body, modified: new Date() });
-        return { status: 200, headers: { etag: '"x"' } };
-      case 'GET':
-        return stored ? { status: 200, body: stored.body } : { status: 404, body: '<Error><Code>NoSuchKey</Code></Error>' };
-      case 'HEAD':
-        return stored
-          ? { status: 200, headers: { 'content-length': String(stored.body.length), 'last-modified': stored.modified.toUTCString() } }
-          : { status: 404 };
-      case 'DELETE':
-        this.objects.delete(key);
-        return { status: 204 };
-      default:
-        return { status: 405 };
-    }
-  }
-
-  /** Recomputes the signature over what actually arrived; null when it verifies. */
-  private verify(request: IncomingMessage, url: URL, body: Buffer): string | null {
-    const authorization = request.headers.authorization ?? '';
-    const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(authorization);
-    if (!match) return 'malformed authorization';
-    const [, accessKey, , region, signedHeaders, signature] = match;
-    if (accessKey !== ACCESS_KEY) return 'unknown access key';
-    const payloadHash = String(request.headers['x-amz-content-sha256'] ?? '');
-    if (payloadHash !== createHash('sha256').update(body).digest('hex')) return 'payload hash mismatch';
-    const amzDate = String(request.headers['x-amz-date'] ?? '');
-    const now = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
-    const headers: Record<string, string> = {};
-    for (const name of signedHeaders.split(';')) {
-      if (name === 'host' || name === 'x-amz-date') continue;
-      headers[name] = String(request.headers[name] ?? '');
-    }
-    const expected = signV4({
-      method: request.method ?? 'GET',
-      url,
-      headers,
-      payloadHash,
-      region,
-      service: 's3',
-      credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET },
-      now,
-    });
-    return expected.signature === signature ? null : 'signature mismatch';
-  }
-}
-
-describe('S3ObjectStorage against an S3 that verifies every signature', () => {
-  const s3 = new FakeS3();
+describe('S3ObjectStorage against s3rver', () => {
+  let s3: S3Stand;
   let config: S3StorageConfig;
 
   beforeAll(async () => {
-    await s3.start();
+    s3 = await startS3Stand({ region: REGION, credentials: [STATIC] });
     config = {
-      endpoint: s3.url,
-      bucket: BUCKET,
-      region: 'eu-central-1',
-      accessKeyId: ACCESS_KEY,
-      secretAccessKey: SECRET,
+      bucket: s3.bucket,
+      region: REGION,
+      endpoint: s3.endpoint,
       forcePathStyle: true,
-      partSizeBytes: 64 * 1024,
+      credentials: () => Promise.resolve(STATIC),
+      partSizeBytes: MIN_PART_SIZE,
       requestTimeoutMs: 10_000,
+      maxAttempts: 3,
     };
   });
-  afterAll(() => s3.stop());
+  afterAll(() => s3?.stop());
+  beforeEach(() => {
+    s3.requests.length = 0;
+    s3.refusals.length = 0;
+  });
 
-  const read = async (stream: Readable): Promise<Buffer> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  };
-
-  it('puts, heads, gets and deletes an object', async () => {
+  it('puts, heads, gets and deletes an object, and reports a missing one', async () => {
     const storage = new S3ObjectStorage(config);
     const body = Buffer.from('{"hello":"world"}');
-    const stored = await storage.put('data-exports/org/one.json', body);
-    expect(stored).toEqual({ key: 'data-exports/org/one.json', size: body.length, sha256: createHash('sha256').update(body).digest('hex') });
-    expect(await storage.stat('data-exports/org/one.json')).toMatchObject({ size: body.length });
-    expect(await storage.exists('data-exports/org/one.json')).toBe(true);
+    expect(await storage.put('data-exports/org/one.json', body)).toEqual({ key: 'data-exports/org/one.json', size: body.length, sha256: sha256(body) });
+    expect(await s3.object('data-exports/org/one.json')).toEqual(body);
+    expect(await storage.stat('data-exports/org/one.json')).toMatchObject({ key: 'data-exports/org/one.json', size: body.length, lastModified: expect.any(Date) });
     expect(await read(await storage.get('data-exports/org/one.json'))).toEqual(body);
     expect(await storage.delete('data-exports/org/one.json')).toBe(true);
     expect(await storage.delete('data-exports/org/one.json')).toBe(false);
     expect(await storage.stat('data-exports/org/one.json')).toBeNull();
     await expect(storage.get('data-exports/org/one.json')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    expect(s3.refusals).toEqual([]);
+    expect(new Set(s3.requests.map((request) => request.accessKeyId))).toEqual(new Set([STATIC.accessKeyId]));
   });
 
-  it('streams a large body as a multipart upload, one part in memory at a time', async () => {
+  it('streams a large body as a multipart upload and stores it byte for byte', async () => {
     const storage = new S3ObjectStorage(config);
-    const chunks = Array.from({ length: 40 }, (_, index) => Buffer.alloc(10_000, index));
+    const chunks = Array.from({ length: 11 }, (_, index) => Buffer.alloc(1024 * 1024, index + 1));
     const whole = Buffer.concat(chunks);
-    s3.log.length = 0;
     const stored = await storage.put('data-exports/org/big.zip', Readable.from(chunks));
-    expect(stored.size).toBe(whole.length);
-    expect(stored.sha256).toBe(createHash('sha256').update(whole).digest('hex'));
-    // A part is sent once it reaches the part size: here every 7 chunks of 10 000 bytes.
-    const partBytes = Math.ceil(config.partSizeBytes / 10_000) * 10_000;
-    expect(s3.log.filter((line) => line.includes('partNumber=')).length).toBe(Math.ceil(whole.length / partBytes));
-    expect(await read(await storage.get('data-exports/org/big.zip'))).toEqual(whole);
+    expect(stored).toEqual({ key: 'data-exports/org/big.zip', size: whole.length, sha256: sha256(whole) });
+    const parts = s3.requests.filter((request) => request.method === 'PUT' && request.query.partNumber !== undefined);
+    expect(parts.map((request) => Number(request.query.partNumber))).toEqual([1, 2, 3]);
+    expect(s3.requests.some((request) => request.method === 'POST' && 'uploads' in request.query)).toBe(true);
+    expect((await s3.object('data-exports/org/big.zip'))?.equals(whole)).toBe(true);
   });
 
-  it('stores a small stream with one PUT', async () => {
-    const storage = new S3ObjectStorage(config);
-    s3.log.length = 0;
-    await storage.put('small/stream.txt', Readable.from([Buffer.from('a'), Buffer.from('b')]));
-    expect(s3.log).toEqual(['PUT small/stream.txt']);
-    expect((await read(await storage.get('small/stream.txt'))).toString()).toBe('ab');
-  });
-
-  it('fails with the status when the signature does not verify, and stores nothing', async () => {
-    const storage = new S3ObjectStorage({ ...config, secretAccessKey: 'wrong' });
-    const failure = await storage.put('data-exports/org/nope.json', Buffer.from('x')).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(S3StorageError);
-    expect(failure).toMatchObject({ status: 403 });
-    expect((failure as Error).message).toContain('SignatureDoesNotMatch');
-    expect(s3.objects.has('data-exports/org/nope.json')).toBe(false);
-  });
-
-  it('aborts a multipart upload whose source fails, leaving no object and no open upload', async () => {
+  it('aborts the multipart upload when the source fails, leaving no object', async () => {
     const storage = new S3ObjectStorage(config);
     async function* failing(): AsyncGenerator<Buffer> {
-      yield Buffer.alloc(100_000, 1);
+      yield Buffer.alloc(MIN_PART_SIZE, 1);
+      yield Buffer.alloc(1024, 2);
       await Promise.resolve();
       throw new Error('source broke');
     }
-    await expect(storage.put('data-exports/org/broken.zip', Readable.from(failing()))).rejects.toThrow('source broke');
-    expect(s3.objects.has('data-exports/org/broken.zip')).toBe(false);
-    expect(s3.uploads.size).toBe(0);
+    await expect(storage.put('data-exports/org/broken.zip', Readable.from(failing()))).rejects.toThrow(/source broke/);
+    expect(await s3.object('data-exports/org/broken.zip')).toBeNull();
+    const uploadIds = new Set(s3.requests.filter((request) => request.query.uploadId).map((request) => request.query.uploadId));
+    for (const uploadId of uploadIds) {
+      expect(s3.requests.some((request) => request.method === 'DELETE' && request.query.uploadId === uploadId)).toBe(true);
+    }
   });
 
-  it('builds path-style and virtual-host-style URLs', () => {
-    expect(new S3ObjectStorage(config).urlOf('a/b=c.json').pathname).toBe(`/${BUCKET}/a/b%3Dc.json`);
-    const virtual = new S3ObjectStorage({ ...config, endpoint: 'https://s3.eu-central-1.amazonaws.com', forcePathStyle: false }).urlOf('a/b.json');
-    expect(virtual.toString()).toBe(`https://${BUCKET}.s3.eu-central-1.amazonaws.com/a/b.json`);
+  it('fails with the status when the signature does not verify, and stores nothing', async () => {
+    const storage = new S3ObjectStorage({ ...config, credentials: () => Promise.resolve({ ...STATIC, secretAccessKey: 'wrong' }) });
+    const failure = await storage.put('data-exports/org/nope.json', Buffer.from('x')).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(S3StorageError);
+    expect(failure).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(s3.refusals).toEqual(['PUT /offboarding-exports/data-exports/org/nope.json: signature does not match']);
+    expect(await s3.object('data-exports/org/nope.json')).toBeNull();
+  });
+
+  it('retries throttling (503 SlowDown) and gives up after S3_MAX_ATTEMPTS', async () => {
+    const storage = new S3ObjectStorage(config);
+    s3.throttleNext(2);
+    await storage.put('data-exports/org/retried.json', Buffer.from('after two 503s'));
+    expect((await s3.object('data-exports/org/retried.json'))?.toString()).toBe('after two 503s');
+
+    const impatient = new S3ObjectStorage({ ...config, maxAttempts: 1 });
+    s3.throttleNext(1);
+    await expect(impatient.put('data-exports/org/given-up.json', Buffer.from('x'))).rejects.toMatchObject({ status: 503, code: 'SlowDown' });
+  });
+
+  it('hands out a short-lived presigned download URL that serves Range requests and names the file', async () => {
+    const storage = new S3ObjectStorage(config);
+    const body = Buffer.from(Array.from({ length: 1000 }, (_, index) => index % 251));
+    await storage.put('data-exports/org/export.zip', body);
+    const url = await storage.downloadUrl('data-exports/org/export.zip', { expiresInSeconds: 2, filename: 'organization-1-export.zip', contentType: 'application/zip' });
+    expect(url.startsWith(`${s3.endpoint}/${s3.bucket}/data-exports/org/export.zip?`)).toBe(true);
+    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('2');
+
+    const whole = await fetch(url);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-disposition')).toBe('attachment; filename="organization-1-export.zip"');
+    expect(whole.headers.get('content-type')).toBe('application/zip');
+    expect(Buffer.from(await whole.arrayBuffer()).equals(body)).toBe(true);
+
+    const part = await fetch(url, { headers: { range: 'bytes=100-199' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 100-199/1000');
+    expect(Buffer.from(await part.arrayBuffer()).equals(body.subarray(100, 200))).toBe(true);
+    expect(s3.requests.filter((request) => request.presigned).map((request) => request.range)).toEqual([null, 'bytes=100-199']);
+
+    const tampered = new URL(url);
+    tampered.searchParams.set('response-content-disposition', 'attachment; filename="other.zip"');
+    expect((await fetch(tampered)).status).toBe(403);
+    await waitFor(async () => (await fetch(url)).status === 403, { timeoutMs: 10_000, intervalMs: 250, description: 'the presigned URL to expire' });
+    expect(s3.refusals).toEqual(expect.arrayContaining([expect.stringMatching(/signature does not match$/), expect.stringMatching(/presigned URL expired$/)]));
+  });
+
+  it('uses S3_PUBLIC_ENDPOINT for download links only', async () => {
+    const settings = storageSettingsFromEnv({
+      STORAGE_DRIVER: 's3',
+      S3_BUCKET: s3.bucket,
+      S3_REGION: REGION,
+      S3_ENDPOINT: 'http://minio.internal:9000',
+      S3_PUBLIC_ENDPOINT: s3.endpoint,
+      S3_ACCESS_KEY_ID: STATIC.accessKeyId,
+      S3_SECRET_ACCESS_KEY: STATIC.secretAccessKey,
+    });
+    if (settings.driver !== 's3') throw new Error('expected s3 settings');
+    const storage = new S3ObjectStorage(settings.s3);
+    await new S3ObjectStorage(config).put('public/file.txt', Buffer.from('reachable'));
+    const url = await storage.downloadUrl('public/file.txt', { expiresInSeconds: 60, filename: 'file.txt', contentType: 'text/plain' });
+    expect(await (await fetch(url)).text()).toBe('reachable');
+  });
+});
+
+/**
+ * No keys configured: the SDK's default credential chain finds web identity settings (what EKS
+ * IRSA injects: a projected service-account token file and a role ARN), exchanges the token at
+ * STS (here a stand-in on AWS_ENDPOINT_URL_STS that verifies the token's signature and audience)
+ * and signs every S3 request with the temporary credentials and their session token, which the
+ * gate checks. What this does not prove: AWS's real STS and IAM policies.
+ */
+describe('S3ObjectStorage with web identity credentials (the default chain)', () => {
+  let s3: S3Stand;
+  let sts: StsStandIn;
+  let dir: string;
+  let issuer: { privateKey: KeyObject; publicKey: KeyObject };
+  const saved: Record<string, string | undefined> = {};
+  const AWS_VARIABLES = [
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+    'AWS_ROLE_ARN',
+    'AWS_ROLE_SESSION_NAME',
+    'AWS_ENDPOINT_URL_STS',
+    'AWS_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'AWS_EC2_METADATA_DISABLED',
+  ];
+  const ROLE = 'arn:aws:iam::123456789012:role/offboarding-retention';
+
+  const token = (key: KeyObject, audience = 'sts.amazonaws.com') =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer('https://oidc.eks.example/id/TEST')
+      .setSubject('system:serviceaccount:offboarding:retention')
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(key);
+
+  beforeAll(async () => {
+    for (const name of AWS_VARIABLES) saved[name] = process.env[name];
+    dir = await fs.mkdtemp(path.join(tmpdir(), 'irsa-'));
+    issuer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    s3 = await startS3Stand({ region: REGION });
+    sts = await startStsStandIn({
+      roleArn: ROLE,
+      verifyToken: async (presented) => {
+        await jwtVerify(presented, issuer.publicKey, { audience: 'sts.amazonaws.com', issuer: 'https://oidc.eks.example/id/TEST' });
+        return true;
+      },
+      onIssued: (credentials) => s3.accept(credentials),
+    });
+  });
+  afterAll(async () => {
+    for (const name of AWS_VARIABLES) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    await sts?.stop();
+    await s3?.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const useWebIdentity = async (key: KeyObject, file: string) => {
+    for (const name of AWS_VARIABLES) delete process.env[name];
+    await fs.writeFile(path.join(dir, file), await token(key));
+    Object.assign(process.env, {
+      AWS_WEB_IDENTITY_TOKEN_FILE: path.join(dir, file),
+      AWS_ROLE_ARN: ROLE,
+      AWS_ROLE_SESSION_NAME: 'offboarding-retention-test',
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
+      AWS_REGION: REGION,
+      // Never fall through to a metadata service: this machine has none.
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+  };
+  const env = () => ({ STORAGE_DRIVER: 's3', S3_BUCKET: s3.bucket, S3_REGION: REGION, S3_ENDPOINT: s3.endpoint, S3_MAX_ATTEMPTS: '2' });
+
+  it('exchanges the projected token at STS and signs with the temporary credentials and session token', async () => {
+    await useWebIdentity(issuer.privateKey, 'token');
+    const storage = objectStorageFromEnv(env());
+    const body = Buffer.from('archive bytes');
+    await storage.put('data-exports/org/irsa.zip', body);
+    expect(await read(await storage.get('data-exports/org/irsa.zip'))).toEqual(body);
+    const url = await storage.downloadUrl('data-exports/org/irsa.zip', { expiresInSeconds: 60, filename: 'irsa.zip', contentType: 'application/zip' });
+    expect(Buffer.from(await (await fetch(url!, { headers: { range: 'bytes=0-6' } })).arrayBuffer()).toString()).toBe('archive');
+
+    expect(sts.calls).toEqual([{ roleArn: ROLE, roleSessionName: 'offboarding-retention-test', tokenAccepted: true }]);
+    const [issued] = sts.issued;
+    expect(s3.refusals).toEqual([]);
+    expect(s3.requests.length).toBeGreaterThanOrEqual(3);
+    for (const request of s3.requests) expect(request).toMatchObject({ accessKeyId: issued.accessKeyId, sessionToken: issued.sessionToken });
+    expect(s3.requests.at(-1)).toMatchObject({ presigned: true, range: 'bytes=0-6' });
+  });
+
+  it('fails, storing nothing, when STS refuses the token', async () => {
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await useWebIdentity(stranger.privateKey, 'forged-token');
+    const before = s3.requests.length;
+    const failure = await objectStorageFromEnv(env())
+      .put('data-exports/org/forged.zip', Buffer.from('x'))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(S3StorageError);
+    expect((failure as Error).message).toMatch(/InvalidIdentityToken|could not be verified/);
+    expect(sts.calls.at(-1)).toMatchObject({ tokenAccepted: false });
+    expect(s3.requests.length).toBe(before);
+    expect(await s3.object('data-exports/org/forged.zip')).toBeNull();
   });
 });

@@ -71,35 +71,7 @@ export function requireKcat(): void {
   }
 }
 
-export interface KcatResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs kcat to completion (killed after `timeoutMs`), optionally feeding stdin. */
-export function runKcat(args: readonly string[], input?: string, timeoutMs = 30_000): Promise<KcatResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kcat ${args.join(' ')} timed out after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
+export { runKcat, type KcatResult } from '@offboarding/testing';
 
 /** A long-running kcat (e.g. a -G group member) whose output is collected while it runs. */
 export class KcatProcess {
