@@ -90,9 +90,9 @@ describe('the gateway and its subgraphs', () => {
     const key = randomUUID();
     entitlements.received.length = 0;
     const mutation = await post('mutation { createOrganization(input: { name: "Keyed", type: CUSTOMER }) { id } }', { 'idempotency-key': key }, await admin());
-    expect(JSON.parse(mutation.text)).toEqual({ data: { createOrganization: { id: 'org-1' } } });
+    expect(JSON.parse(mutation.text)).toEqual({ data: { createOrganization: { id: 'org-1' } }, extensions: { cost: expect.objectContaining({ requested: 1 }) } });
     const query = await post('{ organizations { totalCount } }', { 'idempotency-key': key }, await admin());
-    expect(JSON.parse(query.text)).toEqual({ data: { organizations: { totalCount: 3 } } });
+    expect(JSON.parse(query.text)).toEqual({ data: { organizations: { totalCount: 3 } }, extensions: { cost: expect.objectContaining({ requested: 0 }) } });
     expect(entitlements.received.map((request) => request.headers['idempotency-key'])).toEqual([key, undefined]);
     // Without a key, nothing is invented.
     await post('mutation { createOrganization(input: { name: "Unkeyed", type: CUSTOMER }) { id } }', {}, await admin());
@@ -167,7 +167,7 @@ describe('a starting gateway', () => {
       releaseFeed();
       gateway = await starting;
       const ready = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
-      expect(await ready.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(await ready.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: expect.objectContaining({ requested: 0 }) } });
     } finally {
       releaseFeed();
       await (gateway ?? (await starting)).stop();
