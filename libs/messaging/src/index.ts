@@ -7,6 +7,7 @@ export * from './kafka-security';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './unit-of-work';
+export * from './after-commit';
 export * from './inbox';
 export * from './event-consumer';
 export * from './dead-letters';

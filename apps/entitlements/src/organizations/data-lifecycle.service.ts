@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { EntitlementStatus, type EventPayload } from '@offboarding/contracts';
-import { joinTransaction, Outbox, UnitOfWork } from '@offboarding/messaging';
+import { afterCommit, joinTransaction, Outbox, UnitOfWork } from '@offboarding/messaging';
 import { Clock, LOGGER, MaskingKeys, maskNullable, maskPii, PurgeRequestEntity } from '@offboarding/platform';
 import { AuditLog } from '../audit/audit-log';
 import { EntitlementEntity } from '../entitlements/entitlement.entity';
@@ -105,8 +105,8 @@ export class DataLifecycleService {
       requestedAt: this.clock.now(),
       completedAt: null,
     });
-    // Start right after the inbox transaction commits (the pool hands this a connection then).
-    setImmediate(() => {
+    // Starts once the inbox transaction has committed, so the request is there to be found.
+    afterCommit(manager, () => {
       this.purgePending().catch((error: unknown) => this.logger.error({ err: error }, 'purge failed; the purge job retries'));
     });
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import type { EventPayload } from '@offboarding/contracts';
-import { joinTransaction, Outbox, UnitOfWork } from '@offboarding/messaging';
+import { afterCommit, joinTransaction, Outbox, UnitOfWork } from '@offboarding/messaging';
 import { Clock, LOGGER, MaskingKeys, maskPii, PurgeRequestEntity } from '@offboarding/platform';
 import { AuditLog } from '../audit/audit-log';
 import { AccountOffboardingService } from '../offboarding/account-offboarding.service';
@@ -96,7 +96,8 @@ export class DataLifecycleService {
       requestedAt: this.clock.now(),
       completedAt: null,
     });
-    setImmediate(() => {
+    // Starts once the inbox transaction has committed, so the request is there to be found.
+    afterCommit(manager, () => {
       this.purgePending().catch((error: unknown) => this.logger.error({ err: error }, 'purge failed; the purge job retries'));
     });
   }

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { afterCommit } from '@offboarding/messaging';
 import { EventHandlerRegistry } from '@offboarding/platform';
 import { MaskingService } from './masking.service';
 import { PurgeService } from './purge.service';
@@ -17,7 +18,7 @@ export class PrivacyEventHandlers implements OnModuleInit {
       await this.masking.onMaskingRequested(manager, event.data);
     });
     this.registry.on('com.offboarding.retention.organization_purge_requested.v1', async (event, manager) => {
-      if (await this.purge.onPurgeRequested(manager, event.data)) this.purge.wakeSoon();
+      if (await this.purge.onPurgeRequested(manager, event.data)) afterCommit(manager, () => this.purge.wakeSoon());
     });
   }
 }

@@ -93,9 +93,9 @@ export class PurgeService implements ScheduledJob, OnModuleInit, OnApplicationSh
   }
 
   /**
-   * Starts working on recorded requests shortly, without waiting for the scheduler: the inbox
-   * transaction that recorded the request commits after the handler returns, so the first look
-   * may find nothing yet and a few later looks follow. The scheduled job catches anything missed.
+   * Starts working on recorded requests without waiting for the scheduler (called once the inbox
+   * transaction that recorded the request has committed); when another replica took the work, a
+   * few later looks follow. The scheduled job catches anything missed.
    */
   wakeSoon(attempt = 0): void {
     if (this.stopped || this.timer || attempt > 4) return;
