@@ -581,15 +581,18 @@ describe('the admin console in a browser', () => {
   }, STEP_MS);
 
   it('session: signing out ends it; an expired access token is renewed, a revoked session sends the user back to sign in', async () => {
+    // Sign out, then back in: a fresh session (the dev clock has moved months since the first
+    // sign-in, past the old session's lifetime).
+    await admin.getByRole('button', { name: 'Sign out' }).click();
+    await admin.getByText('You have signed out.').waitFor();
+    await signIn(admin, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
+
     // Renewal: the stored access token is made unusable; the next request refreshes it.
     await editStoredSession(admin, (stored) => ({ ...stored, accessToken: `${stored.accessToken.slice(0, -4)}AAAA` }));
     await admin.goto(`${base}/console/organizations`);
     await admin.getByRole('table').waitFor();
 
-    // Sign out, then back in; a session revoked elsewhere ends with a clear message.
-    await admin.getByRole('button', { name: 'Sign out' }).click();
-    await admin.getByText('You have signed out.').waitFor();
-    await signIn(admin, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
+    // A session revoked elsewhere ends with a clear message.
     await editStoredSession(admin, () => ({ accessToken: 'expired', refreshToken: 'revoked' }));
     await admin.reload();
     await admin.getByText('Your session has expired. Please sign in again.').waitFor();
