@@ -9,9 +9,10 @@ import { buildSchema } from 'graphql';
 // (a removed type, field, argument or enum value, a narrowed type, a new required argument …)
 // that the API section of CHANGELOG.md does not record in the same change.
 //
-// Which base: API_BASE_REF when set, else HEAD^ (the first parent). For a merge commit the first
-// parent is the branch merged into, so every commit the merge brings in is compared at once; when
-// several commits land without a merge, set API_BASE_REF to the last commit before them.
+// Which changes: with API_BASE_REF set, the working tree against that commit. Otherwise every
+// commit of the first-parent history that changed the schema, each against its first parent (for
+// a merge that is the branch merged into, so every commit the merge brings in counts at once), and
+// any uncommitted change against HEAD: commits that land together, merged or not, are all checked.
 // Additions (new types, fields, optional arguments, enum values) never fail the check.
 
 const root = path.resolve(__dirname, '..');
@@ -83,31 +84,78 @@ function fileAt(cwd: string, revision: string, file: string): string | null {
   }
 }
 
-/** Compares the working tree's API schema and changelog with those at `baseRef`. */
-export async function checkApiChanges(cwd: string, baseRef: string): Promise<ApiCheckResult> {
+function workingFile(cwd: string, file: string): string | null {
+  const full = path.join(cwd, file);
+  return fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : null;
+}
+
+/**
+ * Compares the API schema at `baseRef` with that of `target` (a commit, or the working tree when
+ * omitted); a break counts as recorded when a line naming it was added to the changelog between
+ * `baseRef` and the working tree, so a later commit of the same landing may record it.
+ */
+export async function checkApiChanges(cwd: string, baseRef: string, target?: string): Promise<ApiCheckResult> {
   const base = git(cwd, ['rev-parse', '--verify', `${baseRef}^{commit}`]).trim();
   const previousSchema = fileAt(cwd, base, API_SCHEMA_PATH);
-  if (previousSchema === null) return { base, compared: false, breaking: [], unrecorded: [] };
-  const currentSchema = fs.readFileSync(path.join(cwd, API_SCHEMA_PATH), 'utf8');
+  const currentSchema = target === undefined ? workingFile(cwd, API_SCHEMA_PATH) : fileAt(cwd, target, API_SCHEMA_PATH);
+  if (previousSchema === null || currentSchema === null) return { base, compared: false, breaking: [], unrecorded: [] };
   const breaking = await breakingChanges(previousSchema, currentSchema);
-  const changelog = (file: string | null) => file ?? '';
-  const currentChangelogFile = path.join(cwd, CHANGELOG_PATH);
-  const currentChangelog = fs.existsSync(currentChangelogFile) ? fs.readFileSync(currentChangelogFile, 'utf8') : '';
-  return { base, compared: true, breaking, unrecorded: unrecorded(breaking, changelog(fileAt(cwd, base, CHANGELOG_PATH)), currentChangelog) };
+  return { base, compared: true, breaking, unrecorded: unrecorded(breaking, fileAt(cwd, base, CHANGELOG_PATH) ?? '', workingFile(cwd, CHANGELOG_PATH) ?? '') };
+}
+
+export interface HistoryCheckResult extends ApiCheckResult {
+  /** The commit compared with its first parent, or `working tree` for uncommitted changes. */
+  change: string;
+}
+
+/**
+ * Every change of the API schema on the first-parent history (at most `limit` commits, newest
+ * first), each against its first parent, then the working tree against HEAD when it differs.
+ */
+export async function checkApiHistory(cwd: string, limit = 200): Promise<HistoryCheckResult[]> {
+  const results: HistoryCheckResult[] = [];
+  const dirty = git(cwd, ['status', '--porcelain', '--', API_SCHEMA_PATH, CHANGELOG_PATH]).trim() !== '';
+  if (dirty) results.push({ change: 'working tree', ...(await checkApiChanges(cwd, 'HEAD')) });
+  const commits = git(cwd, ['rev-list', '--first-parent', `--max-count=${limit}`, 'HEAD', '--', API_SCHEMA_PATH]).split('\n').filter(Boolean);
+  for (const commit of commits) {
+    const parents = git(cwd, ['rev-list', '--parents', '-n', '1', commit]).trim().split(' ').slice(1);
+    if (parents.length === 0) continue; // the root commit has nothing before it
+    results.push({ change: commit, ...(await checkApiChanges(cwd, parents[0], commit)) });
+  }
+  return results;
+}
+
+function reportUnrecorded(label: string, result: ApiCheckResult): void {
+  process.stderr.write(
+    [
+      `api:check: ${result.unrecorded.length} breaking change(s) to the public API in ${label} not recorded in ${CHANGELOG_PATH} (## API):`,
+      ...result.unrecorded.map((change) => `  - \`${change.path}\`: ${change.message}`),
+      'Record each under "## API" in CHANGELOG.md, naming its coordinate in backticks, or make the change additive.',
+      '',
+    ].join('\n'),
+  );
+  process.exitCode = 1;
 }
 
 async function main(): Promise<void> {
-  const baseRef = process.env.API_BASE_REF || 'HEAD^';
-  let hasBase = true;
+  const baseRef = process.env.API_BASE_REF;
+  if (!baseRef) {
+    const results = await checkApiHistory(root);
+    const failed = results.filter((result) => result.unrecorded.length > 0);
+    for (const result of failed) {
+      reportUnrecorded(result.change === 'working tree' ? 'the working tree (against HEAD)' : `${result.change.slice(0, 12)} (against ${result.base.slice(0, 12)})`, result);
+    }
+    if (failed.length > 0) return;
+    const recorded = results.reduce((sum, result) => sum + result.breaking.length, 0);
+    process.stdout.write(
+      `api:check: no unrecorded breaking change in ${results.filter((result) => result.compared).length} change(s) of ${API_SCHEMA_PATH}${recorded ? ` (${recorded} recorded in ${CHANGELOG_PATH})` : ''}\n`,
+    );
+    return;
+  }
   try {
     git(root, ['rev-parse', '--verify', `${baseRef}^{commit}`]);
   } catch {
-    hasBase = false;
-  }
-  if (!hasBase) {
-    if (process.env.API_BASE_REF) throw new Error(`API_BASE_REF=${baseRef} is not a commit of this repository`);
-    process.stdout.write('api:check: no previous commit to compare with (first commit of the history)\n');
-    return;
+    throw new Error(`API_BASE_REF=${baseRef} is not a commit of this repository`);
   }
   const result = await checkApiChanges(root, baseRef);
   const short = result.base.slice(0, 12);
@@ -115,19 +163,8 @@ async function main(): Promise<void> {
     process.stdout.write(`api:check: ${short} has no ${API_SCHEMA_PATH}; nothing to compare\n`);
     return;
   }
-  const recorded = result.breaking.length - result.unrecorded.length;
-  if (result.unrecorded.length > 0) {
-    process.stderr.write(
-      [
-        `api:check: ${result.unrecorded.length} breaking change(s) to the public API since ${short} not recorded in ${CHANGELOG_PATH} (## API):`,
-        ...result.unrecorded.map((change) => `  - \`${change.path}\`: ${change.message}`),
-        'Record each under "## API" in CHANGELOG.md, naming its coordinate in backticks, or make the change additive.',
-        '',
-      ].join('\n'),
-    );
-    process.exitCode = 1;
-    return;
-  }
+  if (result.unrecorded.length > 0) return reportUnrecorded(`the working tree since ${short}`, result);
+  const recorded = result.breaking.length;
   process.stdout.write(`api:check: no unrecorded breaking change since ${short}${recorded ? ` (${recorded} recorded in ${CHANGELOG_PATH})` : ''}\n`);
 }
 

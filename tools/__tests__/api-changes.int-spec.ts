@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { API_SCHEMA_PATH, CHANGELOG_PATH, checkApiChanges } from '../check-api-changes';
+import { API_SCHEMA_PATH, CHANGELOG_PATH, checkApiChanges, checkApiHistory } from '../check-api-changes';
 
 // The check against real git history: a scratch repository whose API schema changes from commit
 // to commit, including a branch of several commits merged at once.
@@ -66,5 +66,30 @@ describe('npm run api:check on a git history', () => {
     // Recorded under ## API in the same change: the check passes.
     write(CHANGELOG_PATH, '# Changelog\n\n## API\n\n- `Organization.name` removed: read it from the organization profile.\n');
     expect((await checkApiChanges(repo, mainTip)).unrecorded).toEqual([]);
+  });
+
+  it('checks every schema change of the first-parent history, so commits landing together without a merge are all caught', async () => {
+    commit('record the removal of name');
+    const before = git('rev-parse', 'HEAD');
+    write(API_SCHEMA_PATH, schema('createdAt: String'));
+    commit('drop taxId');
+    const breaking = git('rev-parse', 'HEAD');
+    write(API_SCHEMA_PATH, schema('createdAt: String updatedAt: String'));
+    commit('add updatedAt');
+    // Against HEAD^ only the last, additive commit is seen; the history sees the break before it.
+    await expect(checkApiChanges(repo, 'HEAD^')).resolves.toMatchObject({ breaking: [] });
+    const history = await checkApiHistory(repo);
+    // Newest first: the break just made, and the unrecorded removal of licenses further back.
+    const failing = history.filter((result) => result.unrecorded.length > 0);
+    expect(failing.map((result) => result.unrecorded.map((change) => change.path))).toEqual([['Organization.taxId'], ['Organization.licenses']]);
+    expect(failing[0]).toMatchObject({ change: breaking, base: before });
+    // The earlier merge's break, recorded in a later commit, counts as recorded.
+    expect(history.find((result) => result.unrecorded.length === 0 && result.breaking.some((change) => change.path === 'Organization.name'))).toBeDefined();
+
+    // Recorded by an uncommitted changelog line (the working tree): nothing unrecorded is left.
+    write(CHANGELOG_PATH, `${fs.readFileSync(path.join(repo, CHANGELOG_PATH), 'utf8')}- \`Organization.taxId\` removed: tax ids moved to billing.\n- \`Organization.licenses\` removed: read licences from the provisioning API.\n`);
+    const recorded = await checkApiHistory(repo);
+    expect(recorded.filter((result) => result.unrecorded.length > 0)).toEqual([]);
+    expect(recorded[0]).toMatchObject({ change: 'working tree', compared: true, breaking: [] });
   });
 });
