@@ -70,6 +70,7 @@ describe('alerts and dashboard of the offboarding platform', () => {
         'OffboardingJobNeverSucceeded',
         'OffboardingJobNotSucceeding',
         'OffboardingMilestoneBlocked',
+        'OffboardingOutboxRelayFailing',
         'OffboardingOutboxStale',
       ].sort(),
     );
