@@ -4,7 +4,6 @@ export * from './errors/domain-error';
 export * from './errors/format-graphql-error';
 export * from './errors/retry-after';
 export * from './graphql/connection';
-export * from './graphql/id-arguments.interceptor';
 export * from './graphql/text-input';
 export * from './time/clock';
 export * from './time/offset-file';

@@ -39,6 +39,27 @@ describe('central text input checks', () => {
     expect(() => checkText("1' OR '1'='1", 'id', DEFAULT_TEXT_RULES.ID)).toThrow(/must be an id/);
   });
 
+  it('refuses a malformed id anywhere, nested in inputs and lists, naming where, before the resolver runs', async () => {
+    const id = '0b9d6a4e-3f1c-4d8a-9e2b-7c5f1a2d3e4f';
+    let calls = 0;
+    const schema = buildSchema(`
+      input Inner { id: ID, ids: [ID!], note: String }
+      input Outer { organizationId: ID!, inner: Inner, list: [Inner!] }
+      type Query { one(id: ID!, input: Outer, free: String): Int }
+    `);
+    schema.getQueryType()!.getFields().one.resolve = () => (calls += 1);
+    checkTextInputs(schema);
+    const one = (args: string) => graphql({ schema, source: `{ one(${args}) }` });
+    const field = async (args: string) => (await one(args)).errors?.[0]?.message.split(':')[0];
+
+    expect((await one(`id: "${id.toUpperCase()}", free: "anything at all", input: { organizationId: "${id}", inner: { id: "${id}", ids: ["${id}"], note: "x" }, list: [{ id: null }] }`)).errors).toBeUndefined();
+    expect(calls).toBe(1);
+    expect((await one('id: "nope"')).errors?.[0]?.message).toMatch(/^id: must be an id \(a UUID/);
+    expect(await field(`id: "${id}", input: { organizationId: "${id}x" }`)).toBe('input.organizationId');
+    expect(await field(`id: "${id}", input: { organizationId: "${id}", list: [{ ids: ["${id}", "42"] }] }`)).toBe('input.list[0].ids[1]');
+    expect(calls).toBe(1);
+  });
+
   it('checks and normalizes every text argument and nested input field before the resolver runs', async () => {
     const seen: unknown[] = [];
     const schema = buildSchema(`

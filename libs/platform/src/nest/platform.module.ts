@@ -14,7 +14,6 @@ import { httpRevocationFeed, RevocationList } from '../auth/revocation-list';
 import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
-import { IdArgumentsInterceptor } from '../graphql/id-arguments.interceptor';
 import { retryAfterPlugin } from '../errors/retry-after';
 import { checkTextInputs } from '../graphql/text-input';
 import { createLogger } from '../logging/logger';
@@ -122,7 +121,6 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
         // A malformed id is the caller's mistake: BAD_USER_INPUT, before any lookup.
-        { provide: APP_INTERCEPTOR, useClass: IdArgumentsInterceptor },
         // Every mutation honours an Idempotency-Key (recorded by the unit of work below).
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: AccessTokenVerifier, useValue: accessTokens },
