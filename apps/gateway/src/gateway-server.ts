@@ -15,6 +15,7 @@ import {
   fragmentsOf,
   httpRevocationFeed,
   IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
   idempotencyKeyOf,
   SystemClock,
   injectTraceContext,
@@ -53,6 +54,8 @@ export interface RunningGateway {
 type GatewayContext = RequestAuth & QueryLimitsContext & {
   /** The client's Idempotency-Key header, forwarded to the subgraph that runs the mutation. */
   idempotencyKey?: string;
+  /** Set when the subgraph answered the keyed mutation from its record (Idempotent-Replayed). */
+  idempotentReplayed?: boolean;
 };
 
 /**
@@ -85,7 +88,14 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (idempotencyKey !== undefined && request.query?.trimStart().startsWith('mutation')) request.http.headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
     injectTraceContext(request.http.headers);
   }
+
+  override didReceiveResponse({ response, context }: SubgraphResponse): SubgraphResponse['response'] {
+    if (response.http?.headers.get(IDEMPOTENT_REPLAYED_HEADER) === 'true') (context as Partial<GatewayContext>).idempotentReplayed = true;
+    return response;
+  }
 }
+
+type SubgraphResponse = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
 
 /**
  * A keyed mutation is checked before any subgraph runs it: a well-formed key, one mutation field
@@ -103,6 +113,11 @@ const idempotencyKeyCheck: ApolloServerPlugin<GatewayContext> = {
           if (!(error instanceof DomainError)) throw error;
           throw new GraphQLError(error.message, { extensions: { code: error.code, ...error.details, http: { status: 400 } } });
         }
+        return Promise.resolve();
+      },
+      willSendResponse({ contextValue, response }) {
+        // The client learns that its retry was answered from the record, not executed again.
+        if (contextValue.idempotentReplayed) response.http.headers.set(IDEMPOTENT_REPLAYED_HEADER, 'true');
         return Promise.resolve();
       },
     });

@@ -51,6 +51,8 @@ interface Scope {
   step: number;
   /** Only while the mutation runs: background work it kicked off is not part of it. */
   open: boolean;
+  /** Whether some unit of work answered from the record instead of executing. */
+  replayed: boolean;
 }
 
 const scopes = new AsyncLocalStorage<Scope>();
@@ -59,15 +61,23 @@ const scopes = new AsyncLocalStorage<Scope>();
  * Runs a mutation under an idempotency key: every unit of work it runs claims the key and records
  * its outcome, or, when the key already holds that outcome, answers it without running again.
  */
-export async function runIdempotent<T>(request: IdempotentRequest, mutation: () => Promise<T>): Promise<T> {
-  const scope: Scope = { request, step: 0, open: true };
+export async function runIdempotent<T>(request: IdempotentRequest, mutation: () => Promise<T>, onReplayed?: () => void): Promise<T> {
+  const scope: Scope = { request, step: 0, open: true, replayed: false };
   return scopes.run(scope, async () => {
     try {
       return await mutation();
     } finally {
       scope.open = false;
+      // Told once, whether the answer or the refusal came from the record (Idempotent-Replayed).
+      if (scope.replayed) onReplayed?.();
     }
   });
+}
+
+/** Notes that the keyed mutation the calling code runs in answered a unit of work from the record. */
+export function markIdempotentReplay(): void {
+  const scope = scopes.getStore();
+  if (scope?.open) scope.replayed = true;
 }
 
 /** The keyed mutation the calling code runs in, and the position of its next unit of work. */

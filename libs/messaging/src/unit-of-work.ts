@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventPayload, EventType } from '@offboarding/contracts';
 import type { EventEnvelope } from './cloud-event';
-import { decodeOutcome, encodeOutcome, type IdempotencyKeys, type IdempotencyPolicy, nextIdempotentStep, type RecordedOutcome } from './idempotency';
+import { decodeOutcome, encodeOutcome, type IdempotencyKeys, type IdempotencyPolicy, markIdempotentReplay, nextIdempotentStep, type RecordedOutcome } from './idempotency';
 import type { Outbox, PublishOptions } from './outbox';
 
 export interface Transaction {
@@ -56,7 +56,10 @@ export class UnitOfWork {
       return { outcome, replayed: false };
     });
     if ('reused' in run) throw policy.reused(request, run.reused);
-    if (run.replayed) policy.replayed?.(request, step);
+    if (run.replayed) {
+      markIdempotentReplay();
+      policy.replayed?.(request, step);
+    }
     // The first answer is the recorded one too, so a retry answers exactly what this run answered.
     if ('error' in run.outcome) throw policy.revive(run.outcome.error);
     return decodeOutcome(encodeOutcome(run.outcome.result)) as T;

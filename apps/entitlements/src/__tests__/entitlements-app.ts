@@ -15,6 +15,8 @@ export interface RunningEntitlements {
   admin: string;
   /** POST /graphql, as the admin unless another token is given, with any Idempotency-Key headers. */
   post<T>(query: string, variables: Record<string, unknown>, options?: { key?: string | string[]; token?: string }): Promise<Answer<T>>;
+  /** The same, with the response's headers. */
+  exchange<T>(query: string, variables: Record<string, unknown>, options?: { key?: string | string[]; token?: string }): Promise<{ answer: Answer<T>; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -38,16 +40,20 @@ export async function startEntitlementsApp(): Promise<RunningEntitlements> {
   await app.listen(0, '127.0.0.1');
   const url = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
   const admin = await identity.token({ role: 'ADMIN', userId: randomUUID(), expiresIn: 3600 });
+  async function exchange<T>(query: string, variables: Record<string, unknown>, options: { key?: string | string[]; token?: string } = {}) {
+    const headers = new Headers({ 'content-type': 'application/json', authorization: `Bearer ${options.token ?? admin}` });
+    for (const key of [options.key ?? []].flat()) headers.append('idempotency-key', key);
+    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    return { answer: (await response.json()) as Answer<T>, headers: response.headers };
+  }
   return {
     app,
     identity,
     admin,
     async post<T>(query: string, variables: Record<string, unknown>, options: { key?: string | string[]; token?: string } = {}) {
-      const headers = new Headers({ 'content-type': 'application/json', authorization: `Bearer ${options.token ?? admin}` });
-      for (const key of [options.key ?? []].flat()) headers.append('idempotency-key', key);
-      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-      return (await response.json()) as Answer<T>;
+      return (await exchange<T>(query, variables, options)).answer;
     },
+    exchange,
     async close() {
       await app.close();
       await identity.stop();

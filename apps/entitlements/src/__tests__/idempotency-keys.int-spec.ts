@@ -39,6 +39,26 @@ describe('mutations with an Idempotency-Key', () => {
     expect(await count(`SELECT count(*) AS n FROM entitlements.outbox WHERE message_key = $1 AND type LIKE '%organization_created%'`, [first.data!.createOrganization.id])).toBe(1);
   });
 
+  it('marks an answer from the record with Idempotent-Replayed: true, a refusal too, and never a first execution', async () => {
+    const key = randomUUID();
+    const send = () => service.exchange(CREATE, { input: { name: 'Replayed GmbH', type: 'CUSTOMER' } }, { key });
+    const first = await send();
+    const retry = await send();
+    expect([first.headers.get('idempotent-replayed'), retry.headers.get('idempotent-replayed')]).toEqual([null, 'true']);
+    expect(retry.answer).toEqual(first.answer);
+    // A recorded refusal is an answer from the record as well.
+    const missing = randomUUID();
+    const ARCHIVE = 'mutation A($id: ID!) { archiveOrganization(id: $id) { id } }';
+    const refusalKey = randomUUID();
+    const refused = await service.exchange(ARCHIVE, { id: missing }, { key: refusalKey });
+    const refusedAgain = await service.exchange(ARCHIVE, { id: missing }, { key: refusalKey });
+    expect(refused.answer.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(refusedAgain.answer.errors).toEqual(refused.answer.errors);
+    expect([refused.headers.get('idempotent-replayed'), refusedAgain.headers.get('idempotent-replayed')]).toEqual([null, 'true']);
+    // Without a key nothing is replayed.
+    expect((await service.exchange(CREATE, { input: { name: 'Replayed GmbH', type: 'CUSTOMER' } })).headers.get('idempotent-replayed')).toBeNull();
+  });
+
   it('runs every time without a key, and a key of another caller is another key', async () => {
     await createOrganization('Twice GmbH');
     await createOrganization('Twice GmbH');

@@ -14,7 +14,7 @@ interface Recorded {
   query: string;
 }
 
-function standIn(answer: (body: { query: string }) => { status: number; body: unknown }) {
+function standIn(answer: (body: { query: string }, headers: http.IncomingHttpHeaders) => { status: number; body: unknown; headers?: Record<string, string> }) {
   const received: Recorded[] = [];
   const server = http.createServer((req, res) => {
     let text = '';
@@ -22,8 +22,9 @@ function standIn(answer: (body: { query: string }) => { status: number; body: un
     req.on('end', () => {
       const body = JSON.parse(text) as { query: string };
       received.push({ headers: req.headers, query: body.query });
-      const { status, body: reply } = answer(body);
+      const { status, body: reply, headers = {} } = answer(body, req.headers);
       res.statusCode = status;
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(reply));
     });
@@ -43,11 +44,16 @@ describe('the gateway and its subgraphs', () => {
   const logger = pino({ level: 'warn' }, { write: (line: string) => logLines.push(line) });
   let identity: TestIdentity;
   let gateway: RunningGateway;
-  const entitlements = standIn(({ query }) =>
-    query.trimStart().startsWith('mutation')
-      ? { status: 200, body: { data: { createOrganization: { id: 'org-1' } } } }
-      : { status: 200, body: { data: { organizations: { totalCount: 3 } } } },
-  );
+  // A key seen before is answered from the record, as a subgraph does, with Idempotent-Replayed.
+  const keysSeen = new Set<string>();
+  const entitlements = standIn(({ query }, headers) => {
+    if (!query.trimStart().startsWith('mutation')) return { status: 200, body: { data: { organizations: { totalCount: 3 } } } };
+    const key = headers['idempotency-key'];
+    const replayed = typeof key === 'string' && keysSeen.has(key);
+    if (typeof key === 'string') keysSeen.add(key);
+    const answerHeaders: Record<string, string> = replayed ? { 'idempotent-replayed': 'true' } : {};
+    return { status: 200, body: { data: { createOrganization: { id: 'org-1' } } }, headers: answerHeaders };
+  });
   const provisioning = standIn(() => ({ status: 503, body: { status: 'stopping', internal: 'http://10.0.0.7:4002/secret' } }));
   let deadPort = 0;
 
@@ -82,7 +88,7 @@ describe('the gateway and its subgraphs', () => {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: JSON.stringify({ query }),
     });
-    return { status: response.status, text: await response.text() };
+    return { status: response.status, text: await response.text(), replayed: response.headers.get('idempotent-replayed') };
   }
   const admin = () => identity.token({ role: 'ADMIN' });
 
@@ -97,6 +103,16 @@ describe('the gateway and its subgraphs', () => {
     // Without a key, nothing is invented.
     await post('mutation { createOrganization(input: { name: "Unkeyed", type: CUSTOMER }) { id } }', {}, await admin());
     expect(entitlements.received[2].headers['idempotency-key']).toBeUndefined();
+  });
+
+  it('tells the client a retry was answered from the record (Idempotent-Replayed), and only then', async () => {
+    const key = randomUUID();
+    const send = async () => post('mutation { createOrganization(input: { name: "Keyed twice", type: CUSTOMER }) { id } }', { 'idempotency-key': key }, await admin());
+    const first = await send();
+    const retry = await send();
+    expect([first.replayed, retry.replayed]).toEqual([null, 'true']);
+    expect(JSON.parse(retry.text).data).toEqual(JSON.parse(first.text).data);
+    expect((await post('{ organizations { totalCount } }', {}, await admin())).replayed).toBeNull();
   });
 
   it('refuses a keyed request with two mutations or a malformed key before any subgraph runs it', async () => {

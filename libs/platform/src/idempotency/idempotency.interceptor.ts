@@ -16,13 +16,19 @@ export const IDEMPOTENCY_KEY_IGNORED = 'offboarding:idempotency-key-ignored';
  */
 export const IdempotencyKeyIgnored = (reason: string) => SetMetadata(IDEMPOTENCY_KEY_IGNORED, reason);
 
-type GraphQLRequestContext = AuthContext & { req?: { headers?: Record<string, string | string[] | undefined> } };
+type GraphQLRequestContext = AuthContext & {
+  req?: { headers?: Record<string, string | string[] | undefined>; res?: { headersSent?: boolean; setHeader(name: string, value: string): unknown } };
+};
+
+/** Set on the response of a keyed mutation answered from the record (Stripe's convention). */
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 
 /**
  * Every mutation honours an Idempotency-Key: the root mutation field runs inside a keyed scope in
  * which each unit of work claims the key and records its outcome in its own transaction (see
  * UnitOfWork), so a retry with the same key and input gets the first outcome without a second
- * execution. Keys belong to the signed-in caller; an anonymous request has none to offer.
+ * execution; such an answer carries `Idempotent-Replayed: true`. Keys belong to the signed-in
+ * caller; an anonymous request has none to offer.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -45,6 +51,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       operation: info.fieldName,
       fingerprint: mutationFingerprint(info.fieldName, graphql.getArgs<Record<string, unknown>>()),
     };
-    return from(runIdempotent(keyed, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    const response = request.req?.res;
+    const replayed = () => {
+      if (response && !response.headersSent) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    };
+    return from(runIdempotent(keyed, () => lastValueFrom(next.handle(), { defaultValue: undefined }), replayed));
   }
 }
