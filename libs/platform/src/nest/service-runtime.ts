@@ -21,6 +21,9 @@ import { LOGGER, SERVICE_CONFIG } from './tokens';
 
 export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
 
+/** `off` without messaging, in job mode or with nothing to consume. */
+export type ConsumerState = 'off' | 'joining' | 'consuming';
+
 /**
  * Owns a service's connections and their order: the database opens first; on bootstrap the
  * topics are declared and the relay and consumer start; on shutdown the consumer stops
@@ -32,6 +35,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
   readonly producer: Producer;
   readonly relay: OutboxRelay;
   private consumer: EventConsumer | null = null;
+  /** Where the event consumer is: joining its group (in the background) or consuming. */
+  private consumerState: ConsumerState = 'off';
+  private consumerJoin: Promise<void> | null = null;
+  private wakeJoin: (() => void) | null = null;
   private started = false;
   private stopping = false;
 
@@ -172,10 +179,46 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         observer: this.metrics,
         onCommitted: () => this.relay.wake(),
       });
-      await this.consumer.start();
+      // Requests need the database and the producer, not the consumer: the group join runs in the
+      // background, so the service serves as soon as it can. After a kill -9 the group keeps the
+      // dead member until its session times out (about 30 s); events wait in Kafka meanwhile and
+      // are applied from the committed offsets once the consumer has joined.
+      this.consumerJoin = this.joinGroup(this.consumer);
     }
     this.started = true;
     this.logger.info({ topics }, 'messaging started');
+  }
+
+  /** Joins the consumer group, trying again with a growing pause until it has joined or the service stops. */
+  private async joinGroup(consumer: EventConsumer): Promise<void> {
+    const since = performance.now();
+    for (let attempt = 1; !this.stopping; attempt += 1) {
+      this.consumerState = 'joining';
+      try {
+        await consumer.start();
+        if (this.stopping) return;
+        this.consumerState = 'consuming';
+        this.logger.info({ groupId: consumer.groupId, joinedAfterMs: Math.round(performance.now() - since) }, 'event consumer joined its group');
+        return;
+      } catch (error) {
+        if (this.stopping) return;
+        const pauseMs = Math.min(30_000, 500 * 2 ** (attempt - 1));
+        this.logger.error({ err: error, groupId: consumer.groupId, attempt, pauseMs }, 'event consumer could not join its group; trying again');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pauseMs);
+          this.wakeJoin = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeJoin = null;
+      }
+    }
+  }
+
+  /** The event consumer's state, for the readiness body: `joining` keeps the service ready. */
+  consumerHealth(): ConsumerState | null {
+    return this.messagingEnabled ? this.consumerState : null;
   }
 
   /**
@@ -251,7 +294,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
 
   /**
    * Ready when the database answers with every migration applied (one dropped or reverted under a
-   * running service makes it unable to work) and, with messaging on, the producer and consumer run.
+   * running service makes it unable to work) and, with messaging on, the relay runs and the
+   * consumer has started (joining its group or consuming: see consumerHealth).
    */
   async isReady(): Promise<boolean> {
     if (this.stopping || !this.database.dataSource.isInitialized) return false;
@@ -267,7 +311,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     try {
       // Scheduled work first: its transactions commit or roll back while the database is open.
       await this.scheduler.stop();
+      this.wakeJoin?.();
       await this.consumer?.stop();
+      await this.consumerJoin;
+      this.consumerState = 'off';
       // Publish what the last requests and events wrote, then stop; whatever a failing broker
       // leaves behind stays in the outbox for the next start.
       await this.flushOutbox(100).catch((error: unknown) => this.logger.warn({ err: error }, 'outbox not flushed; it is sent on the next start'));
