@@ -38,13 +38,13 @@ export interface MaskingTarget {
   updatedAt?: string;
 }
 
-/** Rows masked per statement pair (one read, one UPDATE … FROM (VALUES …)). */
+/** Rows masked per statement pair (one read, one UPDATE … FROM unnest(…)). */
 export const MASKING_BATCH_ROWS = 1_000;
 
 /**
  * Replaces the @Pii() columns of an organization's rows with their keyed hashes (HMAC-SHA-256
  * under the organization's masking key), in the caller's transaction: per batch one read of the
- * next rows by primary key, locked, and one set-based UPDATE … FROM (VALUES …). Already masked
+ * next rows by primary key, locked, and one set-based UPDATE … FROM unnest(…). Already masked
  * values stay as they are. Returns how many rows it masked.
  */
 export async function maskOrganizationPii(
@@ -84,17 +84,14 @@ async function maskTarget(manager: EntityManager, target: MaskingTarget, organiz
       .map((row) => ({ pk: row.pk as string, values: columns.map((c) => maskNullable(key, row[c])), original: columns.map((c) => row[c]) }))
       .filter((row) => target.maskedAt !== undefined || row.values.some((value, i) => value !== row.original[i]));
     if (changed.length > 0) {
-      const width = columns.length + 1;
-      const parameters: unknown[] = changed.flatMap((row) => [row.pk, ...row.values]);
-      const values = changed
-        .map((_, r) => `(${[`$${r * width + 1}::${pkType}`, ...columns.map((__, c) => `$${r * width + c + 2}::text`)].join(', ')})`)
-        .join(', ');
+      // One array per column, unnested into rows: a handful of parameters whatever the batch size.
+      const parameters: unknown[] = [changed.map((row) => row.pk), ...columns.map((_, c) => changed.map((row) => row.values[c]))];
       const nowParameter = `$${parameters.length + 1}`;
       if (stamps.length > 0) parameters.push(now);
       await manager.query(
         `UPDATE ${tableOf(manager, target.entity)} AS t
             SET ${[...columns.map((c) => `"${c}" = v."${c}"`), ...stamps.map((c) => `"${c}" = ${nowParameter}`)].join(', ')}
-           FROM (VALUES ${values}) AS v(pk, ${columns.map((c) => `"${c}"`).join(', ')})
+           FROM unnest($1::${pkType}[], ${columns.map((_, c) => `$${c + 2}::text[]`).join(', ')}) AS v(pk, ${columns.map((c) => `"${c}"`).join(', ')})
           WHERE t."${pk}" = v.pk`,
         parameters,
       );

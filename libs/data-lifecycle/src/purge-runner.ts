@@ -14,6 +14,11 @@ import { applyPurgeRequestTransition, PurgeRequestAction, PurgeRequestEntity, Pu
  * does not dominate.
  */
 export const PURGE_BATCH_ROWS = 5_000;
+/**
+ * Rows per transaction of a step whose rows name files: each file is one round trip to object
+ * storage, made while the batch's rows are locked.
+ */
+export const PURGE_FILE_BATCH_ROWS = 500;
 export const PURGE_ACTOR = 'system:organization-purge';
 
 export type PurgeOutcome = 'completed' | 'busy' | 'already-completed';
@@ -32,12 +37,12 @@ export interface PurgeRunnerDependencies {
 /**
  * Runs a service's purge plan. A request is recorded in the inbox transaction (once per request
  * id); the deleting starts once that transaction has committed and goes on in batches of at most
- * PURGE_BATCH_ROWS rows, one transaction each, set-based (one DELETE per batch). One locking rule:
- * every batch and the completion lock the request row with FOR UPDATE SKIP LOCKED, so two workers
- * (replicas) never work on one request at once and never count a row twice; the other moves on.
- * Each batch adds its counts to the request; the completing transaction applies the plan's
- * finish, marks the request COMPLETED, publishes the plan's confirmation with the counts and writes
- * the audit entry.
+ * PURGE_BATCH_ROWS rows (PURGE_FILE_BATCH_ROWS where files go with them), one transaction and one
+ * set-based DELETE each. One locking rule: every batch and the completion lock the request row
+ * with FOR UPDATE SKIP LOCKED, so two workers (replicas) never work on one request at once and
+ * never count a row twice; the other moves on. Each batch adds its counts to the request; the
+ * completing transaction checks nothing is left, applies the plan's finish, marks the request
+ * COMPLETED, publishes the plan's confirmation with the counts and writes the audit entry.
  */
 export class PurgeRunner {
   private timer: NodeJS.Timeout | null = null;
@@ -131,11 +136,12 @@ export class PurgeRunner {
   /** Purges one request to its end, unless another worker holds it. */
   async purge(requestId: string, batchRows = PURGE_BATCH_ROWS): Promise<PurgeOutcome> {
     for (const step of this.plan.steps) {
+      const rows = step.files ? Math.min(batchRows, PURGE_FILE_BATCH_ROWS) : batchRows;
       for (;;) {
-        const batch = await this.deleteBatch(requestId, step, batchRows);
+        const batch = await this.deleteBatch(requestId, step, rows);
         if (batch === 'busy' || batch === 'already-completed') return batch;
         // The request was locked throughout: a short batch means the table is empty of the organization's rows.
-        if (batch < batchRows) break;
+        if (batch < rows) break;
       }
     }
     return this.complete(requestId);
