@@ -4,6 +4,7 @@ import { maskPii } from '@offboarding/platform';
 import { waitFor } from '@offboarding/testing';
 import { maskOrganizationPii } from '../pii';
 import { PurgeRequestStatus } from '../purge-request';
+import { restorePurgeRequestsEndingDone, unifyPurgeRequests } from '../purge-requests.migration';
 import { AccountEntity, lifecycleKit, type LifecycleKit, TEST_PLAN } from './lifecycle-test-kit';
 
 describe('data lifecycle: the purge runner and the masking runner', () => {
@@ -129,5 +130,22 @@ describe('data lifecycle: the purge runner and the masking runner', () => {
     expect(await kit.db.dataSource.transaction((manager) => maskOrganizationPii(manager, [{ entity: AccountEntity }], organizationId, key, now))).toBe(0);
     const untouched = await kit.db.dataSource.query<{ email: string }[]>(`SELECT email FROM ${kit.table('accounts')} WHERE organization_id = $1`, [bystander.organizationId]);
     expect(untouched.every((row) => !row.email.startsWith('masked:'))).toBe(true);
+  });
+
+  it('migrates a table whose requests ended DONE to the one shape, and back', async () => {
+    const runner = kit.db.dataSource.createQueryRunner();
+    const requestId = randomUUID();
+    try {
+      await restorePurgeRequestsEndingDone(runner);
+      await runner.query(`INSERT INTO ${kit.table('purge_requests')} (request_id, organization_id, status, deleted, requested_at) VALUES ($1, $2, 'DONE', '{}', now())`, [requestId, randomUUID()]);
+      await unifyPurgeRequests(runner);
+      const [row] = (await runner.query(`SELECT status FROM ${kit.table('purge_requests')} WHERE request_id = $1`, [requestId])) as { status: string }[];
+      expect(row.status).toBe(PurgeRequestStatus.COMPLETED);
+      await expect(
+        runner.query(`INSERT INTO ${kit.table('purge_requests')} (request_id, organization_id, status, requested_at) VALUES ($1, $2, 'DONE', now())`, [randomUUID(), randomUUID()]),
+      ).rejects.toThrow(/purge_requests_status_check/);
+    } finally {
+      await runner.release();
+    }
   });
 });
