@@ -1,4 +1,5 @@
-import { AuditLogEntity, PurgeRequestEntity } from '@offboarding/platform';
+import { PurgeRequestEntity } from '@offboarding/data-lifecycle';
+import { AuditLogEntity } from '@offboarding/platform';
 import { EntitlementEntity } from './entitlements/entitlement.entity';
 import { OffboardingCaseEntity } from './offboarding/offboarding-case.entity';
 import { ContactEntity } from './organizations/contact.entity';

@@ -1,4 +1,5 @@
-import { AuditLogEntity, PurgeRequestEntity } from '@offboarding/platform';
+import { PurgeRequestEntity } from '@offboarding/data-lifecycle';
+import { AuditLogEntity } from '@offboarding/platform';
 import { PasswordSetupEntity } from './password-setup/password-setup.entity';
 import { PortalAccessEntity } from './portal-access/portal-access.entity';
 import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity';

@@ -1,3 +1,4 @@
+import { PurgeRequestEntity } from '@offboarding/data-lifecycle';
 import { CampaignEntity, PartnerRelationshipEntity, TrackingLinkEntity } from './affiliates/affiliate.entities';
 import { CourseSeatEntity, EnrollmentEntity } from './education/education.entities';
 import { EnvironmentExportEntity } from './environments/environment-export.entity';
@@ -8,7 +9,6 @@ import { LicenseEntity } from './licenses/license.entity';
 import { PluginReleaseEntity } from './licenses/plugin-release.entity';
 import { SiteActivationEntity } from './licenses/site-activation.entity';
 import { ProvisioningPolicyEntity } from './policies/provisioning-policy.entity';
-import { PurgeRequestEntity } from './privacy/purge-request.entity';
 import { ContractEntity, CreditBalanceEntity, CustomerServiceEntity, ServiceRequestEntity } from './service-contracts/service-contract.entities';
 
 export const entities = [

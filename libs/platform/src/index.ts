@@ -35,7 +35,6 @@ export * from './auth/revocation-list';
 export * from './auth/access.guard';
 export * from './audit/audit-log.entity';
 export * from './audit/audit-log';
-export * from './privacy/purge-request.entity';
 export * from './idempotency/idempotency-key';
 export * from './idempotency/idempotency.interceptor';
 export * from './idempotency/idempotency-policy';

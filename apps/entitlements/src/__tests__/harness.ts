@@ -97,6 +97,7 @@ export async function openHarness(options: { now: string; maskingKey?: Buffer; d
         )[0].n,
       ),
     async close() {
+      await dataLifecycle.onApplicationShutdown();
       if (options.database) return;
       if (db.target.kind === 'postgres') await db.dataSource.query(`DROP SCHEMA "${db.schema}" CASCADE`);
       await db.close();

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Pii } from '@offboarding/data-lifecycle';
 import { ExportRelated } from '@offboarding/platform';
 
 /**
@@ -14,15 +15,19 @@ export class ContactEntity {
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;
 
+  @Pii()
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 
+  @Pii()
   @Column({ type: 'varchar', length: 320 })
   email!: string;
 
+  @Pii()
   @Column({ type: 'varchar', length: 100, nullable: true })
   phone!: string | null;
 
+  @Pii()
   @Column({ type: 'text', nullable: true })
   address!: string | null;
 

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { ExportJoined, type Role } from '@offboarding/platform';
+import { Pii } from '@offboarding/data-lifecycle';
 
 export const UserStatus = { ACTIVE: 'ACTIVE', DEACTIVATED: 'DEACTIVATED' } as const;
 export type UserStatus = (typeof UserStatus)[keyof typeof UserStatus];
@@ -45,9 +46,11 @@ export class UserPiiEntity {
   userId!: string;
 
   /** Lower-cased; unique across the platform. */
+  @Pii()
   @Column({ type: 'varchar', length: 320 })
   email!: string;
 
+  @Pii()
   @Column({ name: 'display_name', type: 'varchar', length: 200 })
   displayName!: string;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Pii } from '@offboarding/data-lifecycle';
 import type { CampaignStatus, DisabledReason, PartnerRelationshipStatus, TrackingLinkStatus } from './affiliate-status';
 
 /** An affiliate campaign run under an AFL entitlement. */
@@ -19,9 +20,11 @@ export class CampaignEntity {
   @Column({ type: 'varchar', length: 16 })
   status!: CampaignStatus;
 
+  @Pii()
   @Column({ name: 'contact_name', type: 'varchar', length: 200, nullable: true })
   contactName!: string | null;
 
+  @Pii()
   @Column({ name: 'contact_email', type: 'varchar', length: 320, nullable: true })
   contactEmail!: string | null;
 
@@ -87,9 +90,11 @@ export class PartnerRelationshipEntity {
   @Column({ type: 'varchar', length: 200 })
   programme!: string;
 
+  @Pii()
   @Column({ name: 'contact_name', type: 'varchar', length: 200, nullable: true })
   contactName!: string | null;
 
+  @Pii()
   @Column({ name: 'contact_email', type: 'varchar', length: 320, nullable: true })
   contactEmail!: string | null;
 

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Pii } from '@offboarding/data-lifecycle';
 import type { EnvironmentStatus } from './environment-status';
 
 /** A hosted environment an ENV entitlement feeds. */
@@ -25,9 +26,11 @@ export class EnvironmentEntity {
   @Column({ type: 'varchar', length: 16 })
   status!: EnvironmentStatus;
 
+  @Pii()
   @Column({ name: 'contact_name', type: 'varchar', length: 200, nullable: true })
   contactName!: string | null;
 
+  @Pii()
   @Column({ name: 'contact_email', type: 'varchar', length: 320, nullable: true })
   contactEmail!: string | null;
 

@@ -1,26 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { MoreThan, type EntityManager, type EntityTarget } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { EventPayload } from '@offboarding/contracts';
+import { maskOrganizationPii, type MaskingTarget } from '@offboarding/data-lifecycle';
 import { Outbox } from '@offboarding/messaging';
-import { Clock, maskNullable, MaskingKeys } from '@offboarding/platform';
+import { Clock, MaskingKeys } from '@offboarding/platform';
 import { CampaignEntity, PartnerRelationshipEntity } from '../affiliates/affiliate.entities';
 import { AffiliatesService } from '../affiliates/affiliates.service';
 import { EnvironmentEntity } from '../environments/environment.entity';
 
-interface ContactRow {
-  id: string;
-  organizationId: string;
-  contactName: string | null;
-  contactEmail: string | null;
-}
-
 /**
- * The personal data this service holds: contact names and e-mails on environments, campaigns and
- * partner relationships. Everything else here is ids, statuses, product names and site URLs.
+ * The personal data this service holds (`@Pii()`): contact names and e-mails on environments,
+ * campaigns and partner relationships. Everything else here is ids, statuses, product names and site URLs.
  */
-const PII_HOLDERS: readonly EntityTarget<ContactRow>[] = [EnvironmentEntity, CampaignEntity, PartnerRelationshipEntity];
-
-const PAGE = 500;
+export const MASKING_PLAN: readonly MaskingTarget[] = [{ entity: EnvironmentEntity }, { entity: CampaignEntity }, { entity: PartnerRelationshipEntity }];
 
 @Injectable()
 export class MaskingService {
@@ -39,28 +31,8 @@ export class MaskingService {
    */
   async onMaskingRequested(manager: EntityManager, event: EventPayload<'com.offboarding.retention.pii_masking_requested.v1'>): Promise<number> {
     const key = await this.keys.resolve(event.maskingKeyRef);
-    let maskedRecords = 0;
-    for (const holder of PII_HOLDERS) {
-      let afterId = '00000000-0000-0000-0000-000000000000';
-      for (;;) {
-        const rows = await manager.find(holder, {
-          select: { id: true, organizationId: true, contactName: true, contactEmail: true },
-          where: { organizationId: event.organizationId, id: MoreThan(afterId) },
-          order: { id: 'ASC' },
-          take: PAGE,
-        });
-        for (const row of rows) {
-          const contactName = maskNullable(key, row.contactName);
-          const contactEmail = maskNullable(key, row.contactEmail);
-          if (contactName === row.contactName && contactEmail === row.contactEmail) continue;
-          await manager.update(holder, { id: row.id }, { contactName, contactEmail });
-          maskedRecords += 1;
-        }
-        if (rows.length < PAGE) break;
-        afterId = rows[rows.length - 1].id;
-      }
-    }
     const now = this.clock.now();
+    const maskedRecords = await maskOrganizationPii(manager, MASKING_PLAN, event.organizationId, key, now);
     // "PII masked, campaigns and links invalidated": nothing of the organization's affiliate
     // programme outlives its masking, whatever a cancellation left behind.
     await this.affiliates.invalidateForMasking(manager, event.organizationId, now);

@@ -1,5 +1,4 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { afterCommit } from '@offboarding/messaging';
 import { EventHandlerRegistry } from '@offboarding/platform';
 import { MaskingService } from './masking.service';
 import { PurgeService } from './purge.service';
@@ -17,8 +16,9 @@ export class PrivacyEventHandlers implements OnModuleInit {
     this.registry.on('com.offboarding.retention.pii_masking_requested.v1', async (event, manager) => {
       await this.masking.onMaskingRequested(manager, event.data);
     });
+    // The purge starts once the inbox transaction has committed.
     this.registry.on('com.offboarding.retention.organization_purge_requested.v1', async (event, manager) => {
-      if (await this.purge.onPurgeRequested(manager, event.data)) afterCommit(manager, () => this.purge.wakeSoon());
+      await this.purge.onPurgeRequested(manager, event.data);
     });
   }
 }
