@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
-import type { Caller } from '@offboarding/platform';
+import { type Caller, ErrorCode } from '@offboarding/platform';
 import { SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 
 // The `dev` subgraph: controls for the whole running stack that exist only outside production.
@@ -77,8 +77,8 @@ export type ServiceBaseUrls = Record<SubgraphName, string>;
 /** The dev controls move the whole stack through time: staff admins only. */
 function requireAdmin(value: unknown): void {
   const context = value as DevContext | undefined;
-  if (!context?.caller) throw new GraphQLError('sign in first: the development controls need an access token', { extensions: { code: 'UNAUTHENTICATED' } });
-  if (context.caller.role !== 'ADMIN') throw new GraphQLError('the development controls need the role ADMIN', { extensions: { code: 'FORBIDDEN' } });
+  if (!context?.caller) throw new GraphQLError('sign in first: the development controls need an access token', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+  if (context.caller.role !== 'ADMIN') throw new GraphQLError('the development controls need the role ADMIN', { extensions: { code: ErrorCode.FORBIDDEN } });
 }
 type DevContext = { caller?: Caller | null };
 
@@ -86,12 +86,12 @@ type DevContext = { caller?: Caller | null };
  * Calls a service's HTTP endpoint and reads its JSON answer; a refusal becomes a GraphQL error
  * (SERVICE_UNAVAILABLE, or the code `codes` gives its status, e.g. 404 NOT_FOUND).
  */
-export async function callService<T>(service: string, url: string, init: RequestInit = {}, codes: Record<number, string> = {}): Promise<T> {
+export async function callService<T>(service: string, url: string, init: RequestInit = {}, codes: Record<number, ErrorCode> = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) }, signal: AbortSignal.timeout(300_000) });
   } catch (error) {
-    throw new GraphQLError(`${service} is unreachable: ${(error as Error).message}`, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    throw new GraphQLError(`${service} is unreachable: ${(error as Error).message}`, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
   }
   if (!res.ok) {
     const body = await res.text();
@@ -105,7 +105,7 @@ export async function callService<T>(service: string, url: string, init: Request
         reason = body;
       }
     }
-    throw new GraphQLError(reason, { extensions: { code: code ?? 'SERVICE_UNAVAILABLE' } });
+    throw new GraphQLError(reason, { extensions: { code: code ?? ErrorCode.SERVICE_UNAVAILABLE } });
   }
   return (await res.json()) as T;
 }
@@ -135,7 +135,7 @@ export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
         _devAdvanceClock: async (_: unknown, { days }: { days: number }, context: unknown) => {
           requireAdmin(context);
           if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-            throw new GraphQLError(`days: must be a whole number from 1 to ${MAX_DAYS}`, { extensions: { code: 'BAD_USER_INPUT' } });
+            throw new GraphQLError(`days: must be a whole number from 1 to ${MAX_DAYS}`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
           }
           // A service that restarted is behind: everyone moves to the furthest clock plus `days`.
           const offsetMs = Math.max(...(await clocks()).map((clock) => clock.offsetMs)) + days * DAY_MS;

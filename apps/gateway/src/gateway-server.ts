@@ -12,7 +12,9 @@ import type { Logger } from 'pino';
 import {
   assertOneKeyedMutation,
   DomainError,
+  ErrorCode,
   fragmentsOf,
+  isErrorCode,
   httpRevocationFeed,
   IDEMPOTENCY_KEY_HEADER,
   idempotencyKeyOf,
@@ -109,13 +111,24 @@ const idempotencyKeyCheck: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-/** A document cut off by the token cap is refused as too large, not as a syntax error. */
-export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const tokens = formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitOf(formatted.message) : null;
-  if (tokens !== null) {
-    return { message: `the document has more than ${tokens} tokens; at most ${tokens} are allowed`, extensions: { code: 'QUERY_TOO_LARGE', maxTokens: tokens } };
-  }
-  return formatted;
+/**
+ * A document cut off by the token cap is refused as too large, not as a syntax error. Every code
+ * a client sees is one of the schema's `ErrorCode` values: an error with any other code (the
+ * federation runtime's own, e.g. DOWNSTREAM_SERVICE_ERROR) is logged and answered as an internal error.
+ */
+export function gatewayErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    const tokens = code === ErrorCode.GRAPHQL_PARSE_FAILED ? tokenLimitOf(formatted.message) : null;
+    if (tokens !== null) {
+      return { message: `the document has more than ${tokens} tokens; at most ${tokens} are allowed`, extensions: { code: ErrorCode.QUERY_TOO_LARGE, maxTokens: tokens } };
+    }
+    if (!isErrorCode(code)) {
+      logger.error({ code, message: formatted.message, path: formatted.path }, 'error without a code of the catalog');
+      return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    }
+    return formatted;
+  };
 }
 
 /**
@@ -161,7 +174,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   app.use((_req, res, next) => {
     if (state !== 'starting') return next();
     res.status(503).setHeader('retry-after', '1');
-    res.json({ errors: [{ message: 'the gateway is starting; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    res.json({ errors: [{ message: 'the gateway is starting; retry shortly', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
   });
   const httpServer = http.createServer(app);
   // Listen first: the dev subgraph is served by this process, so its URL needs the real port.
@@ -198,7 +211,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     parseOptions: parseOptions(config.queryLimits),
-    formatError: formatGatewayError,
+    formatError: gatewayErrorFormatter(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metrics.apolloPlugin(),
@@ -286,11 +299,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // A body over the limit (or unparsable JSON) is answered in the GraphQL error shape.
   app.use((error: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (error.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }] });
       return;
     }
     if (error.status === 400) {
-      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: ErrorCode.BAD_REQUEST } }] });
       return;
     }
     next(error);

@@ -1,12 +1,14 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
-import { internalAuthHeaders, type Caller } from '@offboarding/platform';
+import { type Caller, ErrorCode, errorCodeEnumSdl, internalAuthHeaders } from '@offboarding/platform';
 import { callService, type ServiceBaseUrls } from './dev-tools';
 import { SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 
 // The `operations` subgraph: how the platform's own machinery is doing, for staff admins. The
 // gateway serves it itself (at /_ops/graphql), in production too, and composes it into both
-// supergraphs; it asks each service's internal /internal/jobs endpoint (internal token).
+// supergraphs; it asks each service's internal /internal/jobs endpoint (internal token). It also
+// declares the `ErrorCode` enum: every code an answer of the gateway can carry, from the catalog
+// in libs/platform, so the public schema documents them.
 
 export const OPERATIONS_SUBGRAPH_NAME = 'operations';
 export const OPERATIONS_SUBGRAPH_PATH = '/_ops/graphql';
@@ -141,7 +143,8 @@ export const operationsTypeDefsSource = /* GraphQL */ `
       after: String
     ): ScheduledJobRunConnection!
   }
-`;
+
+${errorCodeEnumSdl()}`;
 export const operationsTypeDefs = parse(operationsTypeDefsSource);
 
 interface JobRun {
@@ -169,14 +172,14 @@ interface JobStatus {
 const ENUM_OF: Record<SubgraphName, string> = { entitlements: 'ENTITLEMENTS', provisioning: 'PROVISIONING', identity: 'IDENTITY', retention: 'RETENTION' };
 const serviceOf = (value: string): SubgraphName => {
   const found = SUBGRAPH_NAMES.find((name) => ENUM_OF[name] === value);
-  if (!found) throw new GraphQLError(`service: unknown service ${value}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (!found) throw new GraphQLError(`service: unknown service ${value}`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
   return found;
 };
 
 function requireAdmin(value: unknown): void {
   const context = value as { caller?: Caller | null } | undefined;
-  if (!context?.caller) throw new GraphQLError('sign in first', { extensions: { code: 'UNAUTHENTICATED' } });
-  if (context.caller.role !== 'ADMIN') throw new GraphQLError('scheduled jobs are visible to staff admins only', { extensions: { code: 'FORBIDDEN' } });
+  if (!context?.caller) throw new GraphQLError('sign in first', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+  if (context.caller.role !== 'ADMIN') throw new GraphQLError('scheduled jobs are visible to staff admins only', { extensions: { code: ErrorCode.FORBIDDEN } });
 }
 
 /** The operations subgraph's schema, asking each service's /internal/jobs. `now` is for `overdue`. */
