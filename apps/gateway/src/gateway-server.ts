@@ -5,6 +5,7 @@ import { ApolloGateway, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataS
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloServerPlugin } from '@apollo/server';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, OperationTypeNode } from 'graphql';
@@ -36,7 +37,7 @@ import { parseOptions, type QueryLimitsContext, type QueryMeasure, queryLimitsMi
 import { createCallerRateLimit, LocalRateLimit } from './rate-limiter';
 import { subgraphFailure } from './subgraph-failure';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
-import { CONSOLE_PATH, consoleRouter } from './console-static';
+import { CONSOLE_PATH, consoleRouter, EXPLORER_PATH, explorerRouter } from './console-static';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 import { mountPublicRoutes } from './public-routes';
 import { buildOperationsSchema, OPERATIONS_SUBGRAPH_NAME, OPERATIONS_SUBGRAPH_PATH } from './operations';
@@ -214,6 +215,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     formatError: gatewayErrorFormatter(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's landing pages load from a CDN; outside production /explorer/ is the bundled explorer.
+      ApolloServerPluginLandingPageDisabled(),
       metrics.apolloPlugin(),
       operationLogPlugin(logger),
       queryLimitsPlugin(config.queryLimits, logger),
@@ -266,6 +269,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // origin; the owning service checks it and answers, the gateway passes the answer through.
   mountPublicRoutes(app, (service) => (config.subgraphUrls[service] ?? DEFAULT_SUBGRAPH_URLS[service]).replace(/\/graphql\/?$/, ''), logger);
   app.use(CONSOLE_PATH, consoleRouter(config.consoleDir));
+  if (!production) {
+    app.use(EXPLORER_PATH, explorerRouter(config.explorerDir));
+    // A browser opening the API's URL gets the explorer; GraphQL clients (POST, or GET asking for JSON) the API.
+    app.get('/graphql', (req, res, next) => {
+      if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html' || req.query.query !== undefined) return next();
+      res.redirect(`${EXPLORER_PATH}/`);
+    });
+  }
   app.get('/', (_req, res) => res.redirect(`${CONSOLE_PATH}/`));
   app.get('/metrics', (_req, res) => {
     metrics.render().then(
