@@ -39,9 +39,18 @@ export const devTypeDefsSource = /* GraphQL */ `
     job: String!
     "COMPLETED, SKIPPED_LOCKED or FAILED."
     status: String!
+    "How many items it changed: the sum of counts."
     processed: Int!
+    "What it did, counted by kind (e.g. entitlementsCancelled 3), sorted by kind."
+    counts: [DevJobRunCount!]!
     durationMs: Int!
     error: String
+  }
+
+  "One kind of thing a job run did, and how many times."
+  type DevJobRunCount {
+    what: String!
+    count: Int!
   }
 
   type Query {
@@ -68,11 +77,19 @@ interface JobRun {
   job: string;
   status: string;
   processed: number;
+  counts?: Record<string, number>;
   durationMs: number;
   error: string | null;
 }
 
 export type ServiceBaseUrls = Record<SubgraphName, string>;
+
+/** A run's counts as the API lists them: one entry per kind, sorted by kind. */
+export function countList(counts: Record<string, number> | undefined): { what: string; count: number }[] {
+  return Object.entries(counts ?? {})
+    .map(([what, count]) => ({ what, count }))
+    .sort((a, b) => a.what.localeCompare(b.what));
+}
 
 /** The dev controls move the whole stack through time: staff admins only. */
 function requireAdmin(value: unknown): void {
@@ -125,6 +142,7 @@ export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
   return buildSubgraphSchema({
     typeDefs: devTypeDefs,
     resolvers: {
+      DevJobRun: { counts: (run: JobRun) => countList(run.counts) },
       Query: {
         _devNow: async (_: unknown, _args: unknown, context: unknown) => {
           requireAdmin(context);

@@ -1,7 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { type Caller, ErrorCode, errorCodeEnumSdl, internalAuthHeaders } from '@offboarding/platform';
-import { callService, type ServiceBaseUrls } from './dev-tools';
+import { callService, countList, type ServiceBaseUrls } from './dev-tools';
 import { SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 
 // The `operations` subgraph: how the platform's own machinery is doing, for staff admins. The
@@ -71,12 +71,22 @@ export const operationsTypeDefsSource = /* GraphQL */ `
     finishedAt: DateTime
     "How long it took in milliseconds; null while RUNNING."
     durationMs: Int
-    "How many items it changed (entitlements cancelled, milestones published, rows pruned…)."
+    "How many items it changed (entitlements cancelled, milestones published, rows pruned…): the sum of counts."
     processed: Int!
+    "What it did, counted by kind (e.g. entitlementsCancelled 3), sorted by kind; empty while RUNNING, when FAILED, or for a run recorded before runs kept counts."
+    counts: [ScheduledJobRunCount!]!
     "Why it failed; null unless FAILED."
     error: String
     "The pod or host that ran it."
     host: String!
+  }
+
+  "One kind of thing a job run did, and how many times."
+  type ScheduledJobRunCount {
+    "What was done, in camelCase, e.g. entitlementsCancelled, purgesCompleted, outboxRows."
+    what: String!
+    "How many."
+    count: Int!
   }
 
   "A scheduled job of a service, with its latest outcome."
@@ -157,6 +167,7 @@ interface JobRun {
   finishedAt: string | null;
   durationMs: number | null;
   processed: number;
+  counts?: Record<string, number>;
   error: string | null;
   host: string;
 }
@@ -198,6 +209,7 @@ export function buildOperationsSchema(services: ServiceBaseUrls, env: { NODE_ENV
   return buildSubgraphSchema({
     typeDefs: operationsTypeDefs,
     resolvers: {
+      ScheduledJobRun: { counts: (run: JobRun) => countList(run.counts) },
       Query: {
         scheduledJobs: async (_: unknown, { service }: { service?: string | null }, context: unknown) => {
           requireAdmin(context);

@@ -113,6 +113,16 @@ describe('entitlements metrics and traces', () => {
   it('counts scheduler runs by job and status', async () => {
     const res = await fetch(`${baseUrl}/internal/dev/jobs/run`, { method: 'POST' });
     expect(res.status).toBe(200);
+    // Each run says what it did, counted by kind (nothing was due here).
+    const { runs } = (await res.json()) as { runs: { job: string; status: string; processed: number; counts: Record<string, number> }[] };
+    expect(Object.fromEntries(runs.map((run) => [run.job, run.counts]))).toMatchObject({
+      'grace-period-sweep': { entitlementsCancelled: 0 },
+      'offboarding-day-zero': { offboardingCasesAtDayZero: 0 },
+      'organization-purge': { purgesCompleted: 0 },
+      'idempotency-key-prune': { idempotencyKeysDeleted: 0 },
+      'prune-tables': { outboxRows: expect.any(Number), inboxIds: expect.any(Number), jobRuns: expect.any(Number) },
+    });
+    for (const run of runs) expect(run.processed).toBe(Object.values(run.counts).reduce((sum, count) => sum + count, 0));
     const text = await metrics();
     for (const job of ['grace-period-sweep', 'offboarding-day-zero', 'organization-purge']) {
       expect(sample(text, `offboarding_scheduler_runs_total{job_name="${job}",status="COMPLETED",service="entitlements"}`)).toBe(1);
