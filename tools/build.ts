@@ -51,14 +51,29 @@ export function unresolvedAliases(code: string): string[] {
 
 /** Where the console's bundle goes: apps/console/dist, or the same place inside a build's output. */
 export const consoleOutDir = (base = root) => path.join(base, 'apps', 'console', 'dist');
+/** Where the API explorer's bundle goes (served by the gateway at /explorer/ outside production). */
+export const explorerOutDir = (base = root) => path.join(base, 'apps', 'console', 'dist-explorer');
 
-/** The admin console bundled by Vite (production mode: minified, hashed assets, source maps). */
-export async function buildConsole(outDir = consoleOutDir()): Promise<void> {
-  await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(root, 'apps/console/vite.config.mts')], {
+function vite(config: string, env: Record<string, string>): Promise<unknown> {
+  return promisify(execFile)(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(root, config)], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', CONSOLE_OUT_DIR: outDir },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     maxBuffer: 16 * 1024 * 1024,
   });
+}
+
+/**
+ * The admin console bundled by Vite (production mode: minified, hashed assets, source maps), and
+ * beside it the API explorer (GraphiQL) the gateway serves outside production.
+ */
+export async function buildConsole(outDir = consoleOutDir(), explorerDir = explorerOutDir()): Promise<void> {
+  await vite('apps/console/vite.config.mts', { CONSOLE_OUT_DIR: outDir });
+  await buildExplorer(explorerDir);
+}
+
+/** The API explorer alone (GraphiQL and its sign-in bar), into `outDir`. */
+export async function buildExplorer(outDir = explorerOutDir()): Promise<void> {
+  await vite('apps/console/vite.explorer.config.mts', { EXPLORER_OUT_DIR: outDir });
 }
 
 export async function build(outDir = path.join(root, 'dist')): Promise<BuildResult> {
@@ -90,7 +105,7 @@ export async function build(outDir = path.join(root, 'dist')): Promise<BuildResu
   }
   if (problems.length > 0) throw new Error(`build failed:\n${problems.join('\n')}`);
 
-  await buildConsole(consoleOutDir(out));
+  await buildConsole(consoleOutDir(out), explorerOutDir(out));
   for (const asset of ASSETS) {
     fs.mkdirSync(path.dirname(path.join(out, asset)), { recursive: true });
     fs.copyFileSync(path.join(root, asset), path.join(out, asset));

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   process.stdout.on('error', () => undefined);
 
   try {
-    // The console the gateway serves is built from the current sources (a second or two).
+    // The console and the API explorer the gateway serves are built from the current sources (seconds).
     await buildConsole();
     stack = await startStack({
       dataDir,
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       '  Offboarding platform is running',
       `  Console:   ${stack.graphqlUrl.replace(/\/graphql$/, '/console/')}  (sign in as admin@offboarding.local)`,
       `  GraphQL:   ${stack.graphqlUrl}`,
+      `  Explorer:  ${stack.graphqlUrl.replace(/\/graphql$/, '/explorer/')}  (GraphiQL; sign in or paste a token in its bar)`,
       `  Sign in:   mutation { login(email: "admin@offboarding.local", password: "${process.env.ADMIN_PASSWORD ? '<ADMIN_PASSWORD>' : 'admin'}") { accessToken } }`,
       '             then send the header  Authorization: Bearer <accessToken>',
       `  Kafka:     ${stack.kafkaBrokers}${process.env.KAFKA_BROKERS ? '' : ' (development broker)'}`,

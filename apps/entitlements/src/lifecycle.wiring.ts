@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { EventHandlerRegistry, JobScheduler } from '@offboarding/platform';
+import { counted, EventHandlerRegistry, JobScheduler } from '@offboarding/platform';
 import { EntitlementsService } from './entitlements/entitlements.service';
 import { OffboardingService } from './offboarding/offboarding.service';
 import { DataLifecycleService } from './organizations/data-lifecycle.service';
@@ -22,19 +22,19 @@ export class LifecycleWiring implements OnModuleInit {
       name: 'grace-period-sweep',
       schedule: '15 * * * *',
       description: 'Cancels (NON_PAYMENT) every entitlement whose non-payment grace period has ended.',
-      run: async ({ now }) => ({ processed: await this.entitlements.cancelExpiredGracePeriods(now) }),
+      run: async ({ now }) => counted({ entitlementsCancelled: await this.entitlements.cancelExpiredGracePeriods(now) }),
     });
     this.scheduler.register({
       name: 'offboarding-day-zero',
       schedule: '5 * * * *',
       description: 'Cancels the entitlements of offboarding cases whose day 0 has come.',
-      run: async ({ now }) => ({ processed: await this.offboarding.cancelEntitlementsOnDayZero(now) }),
+      run: async ({ now }) => counted({ offboardingCasesAtDayZero: await this.offboarding.cancelEntitlementsOnDayZero(now) }),
     });
     this.scheduler.register({
       name: 'organization-purge',
       schedule: '*/10 * * * *',
       description: 'Works off accepted purge requests in bounded batches and confirms them.',
-      run: async () => ({ processed: await this.dataLifecycle.purgePending() }),
+      run: async () => counted({ purgesCompleted: await this.dataLifecycle.purgePending() }),
     });
     this.registry.on('com.offboarding.retention.pii_masking_requested.v1', (event, manager) =>
       this.dataLifecycle.onMaskingRequested(manager, event.data),

@@ -22,10 +22,28 @@ export const CONSOLE_CSP = [
 ].join('; ');
 
 export function consoleRouter(directory: string): express.Router {
+  return singlePageRouter(directory, CONSOLE_CSP, 'index.html', 'The console is not built: run `npm run build` (or `npm start`, which builds it).');
+}
+
+/**
+ * The API explorer (GraphiQL, apps/console/src/explorer, built with the console) under /explorer,
+ * outside production only: the same origin and the same policy as the console, so it runs
+ * offline and sends its queries to this gateway's /graphql only.
+ */
+export const EXPLORER_PATH = '/explorer';
+
+/** The console's policy, and GraphiQL's fonts, which its stylesheet carries inline as data: URLs. */
+export const EXPLORER_CSP = `${CONSOLE_CSP}; font-src 'self' data:`;
+
+export function explorerRouter(directory: string): express.Router {
+  return singlePageRouter(directory, EXPLORER_CSP, 'explorer.html', 'The API explorer is not built: run `npm run build` (or `npm start`, which builds it).');
+}
+
+function singlePageRouter(directory: string, policy: string, indexFile: string, notBuilt: string): express.Router {
   const router = express.Router();
-  const index = path.join(directory, 'index.html');
+  const index = path.join(directory, indexFile);
   router.use((_req, res, next) => {
-    res.setHeader('content-security-policy', CONSOLE_CSP);
+    res.setHeader('content-security-policy', policy);
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
     next();
@@ -36,7 +54,7 @@ export function consoleRouter(directory: string): express.Router {
   );
   router.get('/{*path}', (_req, res) => {
     if (!fs.existsSync(index)) {
-      res.status(503).type('text/plain').send('The console is not built: run `npm run build` (or `npm start`, which builds it).');
+      res.status(503).type('text/plain').send(notBuilt);
       return;
     }
     res.setHeader('cache-control', 'no-cache');

@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
-import type { Caller } from '@offboarding/platform';
+import { type Caller, ErrorCode } from '@offboarding/platform';
 import { SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 
 // The `dev` subgraph: controls for the whole running stack that exist only outside production.
@@ -39,9 +39,18 @@ export const devTypeDefsSource = /* GraphQL */ `
     job: String!
     "COMPLETED, SKIPPED_LOCKED or FAILED."
     status: String!
+    "How many items it changed: the sum of counts."
     processed: Int!
+    "What it did, counted by kind (e.g. entitlementsCancelled 3), sorted by kind."
+    counts: [DevJobRunCount!]!
     durationMs: Int!
     error: String
+  }
+
+  "One kind of thing a job run did, and how many times."
+  type DevJobRunCount {
+    what: String!
+    count: Int!
   }
 
   type Query {
@@ -68,17 +77,25 @@ interface JobRun {
   job: string;
   status: string;
   processed: number;
+  counts?: Record<string, number>;
   durationMs: number;
   error: string | null;
 }
 
 export type ServiceBaseUrls = Record<SubgraphName, string>;
 
+/** A run's counts as the API lists them: one entry per kind, sorted by kind. */
+export function countList(counts: Record<string, number> | undefined): { what: string; count: number }[] {
+  return Object.entries(counts ?? {})
+    .map(([what, count]) => ({ what, count }))
+    .sort((a, b) => a.what.localeCompare(b.what));
+}
+
 /** The dev controls move the whole stack through time: staff admins only. */
 function requireAdmin(value: unknown): void {
   const context = value as DevContext | undefined;
-  if (!context?.caller) throw new GraphQLError('sign in first: the development controls need an access token', { extensions: { code: 'UNAUTHENTICATED' } });
-  if (context.caller.role !== 'ADMIN') throw new GraphQLError('the development controls need the role ADMIN', { extensions: { code: 'FORBIDDEN' } });
+  if (!context?.caller) throw new GraphQLError('sign in first: the development controls need an access token', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+  if (context.caller.role !== 'ADMIN') throw new GraphQLError('the development controls need the role ADMIN', { extensions: { code: ErrorCode.FORBIDDEN } });
 }
 type DevContext = { caller?: Caller | null };
 
@@ -86,12 +103,12 @@ type DevContext = { caller?: Caller | null };
  * Calls a service's HTTP endpoint and reads its JSON answer; a refusal becomes a GraphQL error
  * (SERVICE_UNAVAILABLE, or the code `codes` gives its status, e.g. 404 NOT_FOUND).
  */
-export async function callService<T>(service: string, url: string, init: RequestInit = {}, codes: Record<number, string> = {}): Promise<T> {
+export async function callService<T>(service: string, url: string, init: RequestInit = {}, codes: Record<number, ErrorCode> = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) }, signal: AbortSignal.timeout(300_000) });
   } catch (error) {
-    throw new GraphQLError(`${service} is unreachable: ${(error as Error).message}`, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    throw new GraphQLError(`${service} is unreachable: ${(error as Error).message}`, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
   }
   if (!res.ok) {
     const body = await res.text();
@@ -105,7 +122,7 @@ export async function callService<T>(service: string, url: string, init: Request
         reason = body;
       }
     }
-    throw new GraphQLError(reason, { extensions: { code: code ?? 'SERVICE_UNAVAILABLE' } });
+    throw new GraphQLError(reason, { extensions: { code: code ?? ErrorCode.SERVICE_UNAVAILABLE } });
   }
   return (await res.json()) as T;
 }
@@ -125,6 +142,7 @@ export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
   return buildSubgraphSchema({
     typeDefs: devTypeDefs,
     resolvers: {
+      DevJobRun: { counts: (run: JobRun) => countList(run.counts) },
       Query: {
         _devNow: async (_: unknown, _args: unknown, context: unknown) => {
           requireAdmin(context);
@@ -135,7 +153,7 @@ export function buildDevSchema(services: ServiceBaseUrls): GraphQLSchema {
         _devAdvanceClock: async (_: unknown, { days }: { days: number }, context: unknown) => {
           requireAdmin(context);
           if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-            throw new GraphQLError(`days: must be a whole number from 1 to ${MAX_DAYS}`, { extensions: { code: 'BAD_USER_INPUT' } });
+            throw new GraphQLError(`days: must be a whole number from 1 to ${MAX_DAYS}`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
           }
           // A service that restarted is behind: everyone moves to the furthest clock plus `days`.
           const offsetMs = Math.max(...(await clocks()).map((clock) => clock.offsetMs)) + days * DAY_MS;

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AccessTokenError, type AccessTokenVerifier, bearerToken, type Caller, revocationRefusal, type RevocationList } from '@offboarding/platform';
+import { AccessTokenError, type AccessTokenVerifier, bearerToken, type Caller, ErrorCode, revocationRefusal, type RevocationList } from '@offboarding/platform';
 import type { CallerRateLimit } from './rate-limiter';
 
 /** What the gateway learned about a request, kept on `res.locals` for the Apollo context. */
@@ -14,7 +14,7 @@ export interface RequestAuth {
   clientAddress?: string;
 }
 
-function refuse(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+function refuse(res: Response, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): void {
   res.status(status).json({ errors: [{ message, extensions: { code, ...extra } }] });
 }
 
@@ -30,16 +30,16 @@ export function authenticateRequests(verifier: AccessTokenVerifier, revocations:
     let auth: RequestAuth = { caller: null, authorization: null };
     if (header !== undefined) {
       const token = bearerToken(header);
-      if (!token) return refuse(res, 401, 'UNAUTHENTICATED', 'the Authorization header must be "Bearer <access token>"');
+      if (!token) return refuse(res, 401, ErrorCode.UNAUTHENTICATED, 'the Authorization header must be "Bearer <access token>"');
       try {
         const verified = await verifier.verify(token);
         auth = { caller: verified.caller, authorization: `Bearer ${token}` };
       } catch (error) {
-        if (error instanceof AccessTokenError) return refuse(res, 401, 'UNAUTHENTICATED', error.message);
+        if (error instanceof AccessTokenError) return refuse(res, 401, ErrorCode.UNAUTHENTICATED, error.message);
         logger.error({ err: error }, 'access token verification failed');
-        return refuse(res, 503, 'SERVICE_UNAVAILABLE', 'access tokens cannot be verified right now');
+        return refuse(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'access tokens cannot be verified right now');
       }
-      if (!revocations.ready) return refuse(res, 503, 'SERVICE_UNAVAILABLE', 'the session revocation list is not loaded yet; retry shortly');
+      if (!revocations.ready) return refuse(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the session revocation list is not loaded yet; retry shortly');
       const reason = revocations.reasonFor(auth.caller!.sessionId!);
       if (reason) {
         const refusal = revocationRefusal(reason);
@@ -53,11 +53,11 @@ export function authenticateRequests(verifier: AccessTokenVerifier, revocations:
       taken = await limiter.take(key);
     } catch (error) {
       logger.error({ err: error }, 'rate limit could not be checked');
-      return refuse(res, 503, 'SERVICE_UNAVAILABLE', 'the rate limit cannot be checked right now; retry shortly');
+      return refuse(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'the rate limit cannot be checked right now; retry shortly');
     }
     if (!taken.allowed) {
       res.setHeader('retry-after', String(taken.retryAfterSeconds));
-      return refuse(res, 429, 'RATE_LIMITED', `too many requests: retry in ${taken.retryAfterSeconds} s`, { retryAfterSeconds: taken.retryAfterSeconds });
+      return refuse(res, 429, ErrorCode.RATE_LIMITED, `too many requests: retry in ${taken.retryAfterSeconds} s`, { retryAfterSeconds: taken.retryAfterSeconds });
     }
     res.locals.auth = auth;
     next();

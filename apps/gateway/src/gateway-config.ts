@@ -23,6 +23,8 @@ export interface GatewayConfig {
   supergraphPath: string;
   /** The built admin console served under /console. */
   consoleDir: string;
+  /** The built API explorer (GraphiQL), served at /explorer/ outside production. */
+  explorerDir: string;
   /** Subgraph URL overrides; the checked-in supergraph names localhost defaults. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   logLevel: string;
@@ -53,6 +55,7 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SUPERGRAPH_PATH: z.string().min(1).optional(),
   CONSOLE_DIR: z.string().min(1).optional(),
+  EXPLORER_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENTITLEMENTS_URL: z.url().optional(),
   PROVISIONING_URL: z.url().optional(),
@@ -110,6 +113,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     ),
     // apps/console/dist beside the sources, and dist/apps/console/dist beside the built gateway.
     consoleDir: path.resolve(values.CONSOLE_DIR ?? path.join(__dirname, '..', '..', 'console', 'dist')),
+    // The API explorer, built with the console; served outside production only.
+    explorerDir: path.resolve(values.EXPLORER_DIR ?? path.join(__dirname, '..', '..', 'console', 'dist-explorer')),
     subgraphUrls,
     logLevel: values.LOG_LEVEL,
     jwksUrl: values.IDENTITY_JWKS_URL ?? new URL('/.well-known/jwks.json', identityBaseUrl).toString(),

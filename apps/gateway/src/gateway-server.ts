@@ -5,6 +5,7 @@ import { ApolloGateway, type GraphQLDataSourceProcessOptions, RemoteGraphQLDataS
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloServerPlugin } from '@apollo/server';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, OperationTypeNode } from 'graphql';
@@ -12,7 +13,9 @@ import type { Logger } from 'pino';
 import {
   assertOneKeyedMutation,
   DomainError,
+  ErrorCode,
   fragmentsOf,
+  isErrorCode,
   httpRevocationFeed,
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_REPLAYED_HEADER,
@@ -35,7 +38,7 @@ import { parseOptions, type QueryLimitsContext, type QueryMeasure, queryLimitsMi
 import { createCallerRateLimit, LocalRateLimit } from './rate-limiter';
 import { subgraphFailure } from './subgraph-failure';
 import { DEFAULT_SUBGRAPH_URLS, type GatewayConfig, SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
-import { CONSOLE_PATH, consoleRouter } from './console-static';
+import { CONSOLE_PATH, consoleRouter, EXPLORER_PATH, explorerRouter } from './console-static';
 import { buildDevSchema, DEV_SUBGRAPH_NAME, DEV_SUBGRAPH_PATH, type ServiceBaseUrls } from './dev-tools';
 import { mountPublicRoutes } from './public-routes';
 import { buildOperationsSchema, OPERATIONS_SUBGRAPH_NAME, OPERATIONS_SUBGRAPH_PATH } from './operations';
@@ -124,13 +127,24 @@ const idempotencyKeyCheck: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-/** A document cut off by the token cap is refused as too large, not as a syntax error. */
-export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const tokens = formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' ? tokenLimitOf(formatted.message) : null;
-  if (tokens !== null) {
-    return { message: `the document has more than ${tokens} tokens; at most ${tokens} are allowed`, extensions: { code: 'QUERY_TOO_LARGE', maxTokens: tokens } };
-  }
-  return formatted;
+/**
+ * A document cut off by the token cap is refused as too large, not as a syntax error. Every code
+ * a client sees is one of the schema's `ErrorCode` values: an error with any other code (the
+ * federation runtime's own, e.g. DOWNSTREAM_SERVICE_ERROR) is logged and answered as an internal error.
+ */
+export function gatewayErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    const tokens = code === ErrorCode.GRAPHQL_PARSE_FAILED ? tokenLimitOf(formatted.message) : null;
+    if (tokens !== null) {
+      return { message: `the document has more than ${tokens} tokens; at most ${tokens} are allowed`, extensions: { code: ErrorCode.QUERY_TOO_LARGE, maxTokens: tokens } };
+    }
+    if (!isErrorCode(code)) {
+      logger.error({ code, message: formatted.message, path: formatted.path }, 'error without a code of the catalog');
+      return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    }
+    return formatted;
+  };
 }
 
 /**
@@ -176,7 +190,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   app.use((_req, res, next) => {
     if (state !== 'starting') return next();
     res.status(503).setHeader('retry-after', '1');
-    res.json({ errors: [{ message: 'the gateway is starting; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    res.json({ errors: [{ message: 'the gateway is starting; retry shortly', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
   });
   const httpServer = http.createServer(app);
   // Listen first: the dev subgraph is served by this process, so its URL needs the real port.
@@ -213,9 +227,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     parseOptions: parseOptions(config.queryLimits),
-    formatError: formatGatewayError,
+    formatError: gatewayErrorFormatter(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's landing pages load from a CDN; outside production /explorer/ is the bundled explorer.
+      ApolloServerPluginLandingPageDisabled(),
       metrics.apolloPlugin(),
       operationLogPlugin(logger),
       queryLimitsPlugin(config.queryLimits, logger),
@@ -268,6 +284,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // origin; the owning service checks it and answers, the gateway passes the answer through.
   mountPublicRoutes(app, (service) => (config.subgraphUrls[service] ?? DEFAULT_SUBGRAPH_URLS[service]).replace(/\/graphql\/?$/, ''), logger);
   app.use(CONSOLE_PATH, consoleRouter(config.consoleDir));
+  if (!production) {
+    app.use(EXPLORER_PATH, explorerRouter(config.explorerDir));
+    // A browser opening the API's URL gets the explorer; GraphQL clients (POST, or GET asking for JSON) the API.
+    app.get('/graphql', (req, res, next) => {
+      if (req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) !== 'text/html' || req.query.query !== undefined) return next();
+      res.redirect(`${EXPLORER_PATH}/`);
+    });
+  }
   app.get('/', (_req, res) => res.redirect(`${CONSOLE_PATH}/`));
   app.get('/metrics', (_req, res) => {
     metrics.render().then(
@@ -301,11 +325,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // A body over the limit (or unparsable JSON) is answered in the GraphQL error shape.
   app.use((error: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (error.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      res.status(413).json({ errors: [{ message: 'the request body is larger than 1 MB', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }] });
       return;
     }
     if (error.status === 400) {
-      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      res.status(400).json({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: ErrorCode.BAD_REQUEST } }] });
       return;
     }
     next(error);

@@ -1,12 +1,14 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
-import { internalAuthHeaders, type Caller } from '@offboarding/platform';
-import { callService, type ServiceBaseUrls } from './dev-tools';
+import { type Caller, ErrorCode, errorCodeEnumSdl, internalAuthHeaders } from '@offboarding/platform';
+import { callService, countList, type ServiceBaseUrls } from './dev-tools';
 import { SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 
 // The `operations` subgraph: how the platform's own machinery is doing, for staff admins. The
 // gateway serves it itself (at /_ops/graphql), in production too, and composes it into both
-// supergraphs; it asks each service's internal /internal/jobs endpoint (internal token).
+// supergraphs; it asks each service's internal /internal/jobs endpoint (internal token). It also
+// declares the `ErrorCode` enum: every code an answer of the gateway can carry, from the catalog
+// in libs/platform, so the public schema documents them.
 
 export const OPERATIONS_SUBGRAPH_NAME = 'operations';
 export const OPERATIONS_SUBGRAPH_PATH = '/_ops/graphql';
@@ -69,12 +71,22 @@ export const operationsTypeDefsSource = /* GraphQL */ `
     finishedAt: DateTime
     "How long it took in milliseconds; null while RUNNING."
     durationMs: Int
-    "How many items it changed (entitlements cancelled, milestones published, rows pruned…)."
+    "How many items it changed (entitlements cancelled, milestones published, rows pruned…): the sum of counts."
     processed: Int!
+    "What it did, counted by kind (e.g. entitlementsCancelled 3), sorted by kind; empty while RUNNING, when FAILED, or for a run recorded before runs kept counts."
+    counts: [ScheduledJobRunCount!]!
     "Why it failed; null unless FAILED."
     error: String
     "The pod or host that ran it."
     host: String!
+  }
+
+  "One kind of thing a job run did, and how many times."
+  type ScheduledJobRunCount {
+    "What was done, in camelCase, e.g. entitlementsCancelled, purgesCompleted, outboxRows."
+    what: String!
+    "How many."
+    count: Int!
   }
 
   "A scheduled job of a service, with its latest outcome."
@@ -141,7 +153,8 @@ export const operationsTypeDefsSource = /* GraphQL */ `
       after: String
     ): ScheduledJobRunConnection!
   }
-`;
+
+${errorCodeEnumSdl()}`;
 export const operationsTypeDefs = parse(operationsTypeDefsSource);
 
 interface JobRun {
@@ -154,6 +167,7 @@ interface JobRun {
   finishedAt: string | null;
   durationMs: number | null;
   processed: number;
+  counts?: Record<string, number>;
   error: string | null;
   host: string;
 }
@@ -169,14 +183,14 @@ interface JobStatus {
 const ENUM_OF: Record<SubgraphName, string> = { entitlements: 'ENTITLEMENTS', provisioning: 'PROVISIONING', identity: 'IDENTITY', retention: 'RETENTION' };
 const serviceOf = (value: string): SubgraphName => {
   const found = SUBGRAPH_NAMES.find((name) => ENUM_OF[name] === value);
-  if (!found) throw new GraphQLError(`service: unknown service ${value}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (!found) throw new GraphQLError(`service: unknown service ${value}`, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
   return found;
 };
 
 function requireAdmin(value: unknown): void {
   const context = value as { caller?: Caller | null } | undefined;
-  if (!context?.caller) throw new GraphQLError('sign in first', { extensions: { code: 'UNAUTHENTICATED' } });
-  if (context.caller.role !== 'ADMIN') throw new GraphQLError('scheduled jobs are visible to staff admins only', { extensions: { code: 'FORBIDDEN' } });
+  if (!context?.caller) throw new GraphQLError('sign in first', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+  if (context.caller.role !== 'ADMIN') throw new GraphQLError('scheduled jobs are visible to staff admins only', { extensions: { code: ErrorCode.FORBIDDEN } });
 }
 
 /** The operations subgraph's schema, asking each service's /internal/jobs. `now` is for `overdue`. */
@@ -195,6 +209,7 @@ export function buildOperationsSchema(services: ServiceBaseUrls, env: { NODE_ENV
   return buildSubgraphSchema({
     typeDefs: operationsTypeDefs,
     resolvers: {
+      ScheduledJobRun: { counts: (run: JobRun) => countList(run.counts) },
       Query: {
         scheduledJobs: async (_: unknown, { service }: { service?: string | null }, context: unknown) => {
           requireAdmin(context);

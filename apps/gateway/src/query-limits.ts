@@ -25,7 +25,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { Logger } from 'pino';
-import { DEFAULT_PAGE_SIZE } from '@offboarding/platform';
+import { DEFAULT_PAGE_SIZE, type ErrorCode } from '@offboarding/platform';
 
 // Query limits computed in time linear in the document: the document is parsed with a token cap,
 // its aliases and directives are counted once over the text, and depth and cost are measured with
@@ -65,7 +65,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
 export const ASSUMED_LIST_SIZE = DEFAULT_PAGE_SIZE;
 
 /** The error codes a limit refusal carries. */
-export type LimitCode = 'QUERY_TOO_LARGE' | 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'QUERY_TOO_COMPLEX';
+export type LimitCode = Extract<ErrorCode, 'QUERY_TOO_LARGE' | 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'QUERY_TOO_COMPLEX'>;
 
 /** What an operation asks for, as the limits count it; returned to clients in `extensions.cost`. */
 export interface QueryMeasure {

@@ -33,5 +33,5 @@ export function subgraphFailure(
       { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, service: subgraph } },
     );
   }
-  return new GraphQLError(`the ${subgraph} service refused the gateway's request`, { extensions: { code: 'INTERNAL_SERVER_ERROR', service: subgraph } });
+  return new GraphQLError(`the ${subgraph} service refused the gateway's request`, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, service: subgraph } });
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } fr
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
 import { joinTransaction, Outbox } from '@offboarding/messaging';
-import { EventHandlerRegistry, JobScheduler, LOGGER } from '@offboarding/platform';
+import { counted, EventHandlerRegistry, JobScheduler, LOGGER } from '@offboarding/platform';
 import type { IdentityConfig } from './keys/identity-config';
 import { IDENTITY_CONFIG } from './keys/identity-providers';
 import { SigningKeys } from './keys/signing-keys';
@@ -63,13 +63,13 @@ export class IdentityWiring implements OnModuleInit, OnApplicationBootstrap {
       name: 'organization-purge',
       schedule: '*/10 * * * *',
       description: 'Works off accepted purge requests in bounded batches and confirms them.',
-      run: async () => ({ processed: await this.dataLifecycle.purgePending() }),
+      run: async () => counted({ purgesCompleted: await this.dataLifecycle.purgePending() }),
     });
     this.scheduler.register({
       name: 'reencrypt-sso-secrets',
       schedule: '30 3 * * *',
       description: 'Re-encrypts SSO connection secrets under the first ENCRYPTION_KEYS key (run after adding a new key).',
-      run: async () => ({ processed: await this.ssoConnections.reencryptAll() }),
+      run: async () => counted({ ssoSecretsReencrypted: await this.ssoConnections.reencryptAll() }),
     });
   }
 

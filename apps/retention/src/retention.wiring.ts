@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { eventCatalog, type EventPayload, type EventType } from '@offboarding/contracts';
 import { type AnyEventEnvelope, joinTransaction, Outbox, type Transaction } from '@offboarding/messaging';
-import { EventHandlerRegistry, JobScheduler } from '@offboarding/platform';
+import { counted, EventHandlerRegistry, JobScheduler } from '@offboarding/platform';
 import { AuditTrailService } from './audit-trail/audit-trail.service';
 import { DataExportService } from './exports/data-export.service';
 import { MaskingService } from './masking/masking.service';
@@ -40,13 +40,13 @@ export class RetentionWiring implements OnModuleInit {
       name: 'timeline-tick',
       schedule: '*/15 * * * *',
       description: 'Publishes the requests of milestones falling due, marks overdue unconfirmed ones BLOCKED, moves organizations whose retention ended into the purge queue.',
-      run: async ({ now }) => ({ processed: (await this.timeline.tick(now)) + (await this.exports.resumeStale(now)) }),
+      run: async ({ now }) => counted({ timelineSteps: await this.timeline.tick(now), dataExportsResumed: await this.exports.resumeStale(now) }),
     });
     this.scheduler.register({
       name: 'purge',
       schedule: '*/10 * * * *',
       description: 'Sends purge requests for approved, unheld, eligible organizations; issues deletion certificates once every service confirmed.',
-      run: async ({ now }) => ({ processed: await this.purge.run(now) }),
+      run: async ({ now }) => counted({ purgesRequested: await this.purge.requestDuePurges(now), deletionCertificatesIssued: await this.purge.issueCertificates() }),
     });
   }
 

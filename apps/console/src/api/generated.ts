@@ -421,7 +421,7 @@ export type OrganizationOffboardingQueryVariables = Exact<{
 }>;
 
 
-export type OrganizationOffboardingQuery = { organization: { id: string, type: OrganizationType, status: OrganizationStatus, offboarding: { id: string, status: OffboardingCaseStatus, dayZero: string, reason: CancellationReason, pointOfContact: string, notes: string | null, startedAt: string, entitlementsCancelledAt: string | null, closedAt: string | null } | null, timeline: { dayZero: string, organizationType: string, exportWindowClosesAt: string, purgeEligibleAt: string, milestones: Array<{ milestone: TimelineMilestoneKind, status: MilestoneStatus, dueAt: string | null, dueRule: string, owner: string, blockedReason: string | null, requestedAt: string | null, completedAt: string | null }> } | null, retention: { id: string, status: RetentionCaseStatus, exportWindowClosesAt: string, purgeEligibleAt: string, retainedUntil: string | null, onLegalHold: boolean, extensions?: Array<{ kind: RetentionExtensionKind, until: string, previousUntil: string, reason: string, createdAt: string }> } | null } | null };
+export type OrganizationOffboardingQuery = { organization: { id: string, type: OrganizationType, status: OrganizationStatus, offboarding: { id: string, status: OffboardingCaseStatus, dayZero: string, reason: CancellationReason, pointOfContact: string, notes: string | null, startedAt: string, entitlementsCancelledAt: string | null, closedAt: string | null } | null, timeline: { dayZero: string, organizationType: string, exportWindowClosesAt: string, purgeEligibleAt: string, milestones: Array<{ milestone: TimelineMilestoneKind, status: MilestoneStatus, dueAt: string | null, dueRule: string, owner: string, blockedReason: string | null, requestedAt: string | null, completedAt: string | null }> } | null, retention: { id: string, status: RetentionCaseStatus, exportWindowClosesAt: string, purgeEligibleAt: string, retainedUntil: string | null, onLegalHold: boolean, extensions?: Array<{ kind: RetentionExtensionKind, until: string, previousUntil: string, reason: string, createdAt: string }> | null } | null } | null };
 
 export type TimelineFieldsFragment = { dayZero: string, organizationType: string, exportWindowClosesAt: string, purgeEligibleAt: string, milestones: Array<{ milestone: TimelineMilestoneKind, status: MilestoneStatus, dueAt: string | null, dueRule: string, owner: string, blockedReason: string | null, requestedAt: string | null, completedAt: string | null }> };
 
@@ -462,7 +462,7 @@ export type OrganizationOverviewQueryVariables = Exact<{
 }>;
 
 
-export type OrganizationOverviewQuery = { organization: { id: string, name: string, type: OrganizationType, status: OrganizationStatus, taxId: string | null, createdAt: string, cancelledAt: string | null, archivedAt: string | null, piiMaskedAt: string | null, purgedAt: string | null, vendor?: { id: string, name: string } | null, partners?: { totalCount: number, edges: Array<{ node: { id: string, name: string, status: OrganizationStatus } }> }, portalAccess: { enabled: boolean, changedAt: string } | null, deletionCertificate?: { id: string, issuedAt: string, sha256: string, deleted: Array<{ service: string, collection: string, rows: number }> } | null } | null };
+export type OrganizationOverviewQuery = { organization: { id: string, name: string, type: OrganizationType, status: OrganizationStatus, taxId: string | null, createdAt: string, cancelledAt: string | null, archivedAt: string | null, piiMaskedAt: string | null, purgedAt: string | null, vendor?: { id: string, name: string } | null, partners?: { totalCount: number, edges: Array<{ node: { id: string, name: string, status: OrganizationStatus } }> } | null, portalAccess: { enabled: boolean, changedAt: string } | null, deletionCertificate?: { id: string, issuedAt: string, sha256: string, deleted: Array<{ service: string, collection: string, rows: number }> } | null } | null };
 
 export type ArchiveOrganizationMutationVariables = Exact<{
   id: string | number;
@@ -506,7 +506,7 @@ export type AffiliateResourcesQueryVariables = Exact<{
 }>;
 
 
-export type AffiliateResourcesQuery = { organization: { id: string, campaigns?: Array<{ id: string, name: string, status: CampaignStatus, invalidatedAt: string | null, trackingLinks: Array<{ id: string, code: string, targetUrl: string, status: TrackingLinkStatus, disabledReason: TrackingLinkDisabledReason | null }> }>, partnerRelationships: Array<{ id: string, programme: string, status: PartnerRelationshipStatus, endedAt: string | null }> } | null };
+export type AffiliateResourcesQuery = { organization: { id: string, campaigns?: Array<{ id: string, name: string, status: CampaignStatus, invalidatedAt: string | null, trackingLinks: Array<{ id: string, code: string, targetUrl: string, status: TrackingLinkStatus, disabledReason: TrackingLinkDisabledReason | null }> }> | null, partnerRelationships: Array<{ id: string, programme: string, status: PartnerRelationshipStatus, endedAt: string | null }> } | null };
 
 export type EducationResourcesQueryVariables = Exact<{
   id: string | number;

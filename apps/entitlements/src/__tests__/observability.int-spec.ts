@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { DataSource } from 'typeorm';
-import { initTracing, tracingMiddleware } from '@offboarding/platform';
+import { initTracing, LOGGER, tracingMiddleware } from '@offboarding/platform';
 import { TestIdentity } from '@offboarding/testing';
 
 /**
@@ -80,9 +80,49 @@ describe('entitlements metrics and traces', () => {
     expect(text).toMatch(/^process_cpu_seconds_total\{service="entitlements"\} /m);
   });
 
+  it('logs each refused operation at warn with the code the client got, not as INTERNAL_SERVER_ERROR', async () => {
+    const logger = app.get<import('pino').Logger>(LOGGER);
+    const warn = jest.spyOn(logger, 'warn');
+    const error = jest.spyOn(logger, 'error');
+    const operationLine = (spy: jest.SpyInstance, operation: string) =>
+      spy.mock.calls.find(([fields, message]) => message === 'graphql operation' && (fields as { operation?: string }).operation === operation)?.[0] as
+        | { errorCodes?: string[] }
+        | undefined;
+    try {
+      const otherOrganization = 'b1c2d3e4-0000-4000-8000-000000000001';
+      const collaborator = await identity.token({ role: 'COLLABORATOR', organizationId: 'b1c2d3e4-0000-4000-8000-000000000002', expiresIn: 3600 });
+      const cases: [string, string, Record<string, string>, string][] = [
+        ['Nameless', 'mutation Nameless { createOrganization(input: { name: " ", type: CUSTOMER }) { id } }', {}, 'BAD_USER_INPUT'],
+        ['NotAnId', 'query NotAnId { organization(id: "nope") { id } }', {}, 'BAD_USER_INPUT'],
+        ['Missing', 'mutation Missing { cancelEntitlement(input: { entitlementId: "b1c2d3e4-0000-4000-8000-000000000003", reason: OTHER }) { id } }', {}, 'NOT_FOUND'],
+        ['Elsewhere', `query Elsewhere { organization(id: "${otherOrganization}") { id } }`, { authorization: `Bearer ${collaborator}` }, 'FORBIDDEN'],
+        ['Anonymous', 'query Anonymous { organizations { totalCount } }', { authorization: '' }, 'UNAUTHENTICATED'],
+      ];
+      for (const [operation, query, headers, code] of cases) {
+        const answer = (await graphql(query, headers)) as { errors?: { extensions?: { code?: string } }[] };
+        expect({ operation, codes: answer.errors?.map((e) => e.extensions?.code) }).toEqual({ operation, codes: [code] });
+        expect({ operation, line: operationLine(warn, operation) }).toEqual({ operation, line: expect.objectContaining({ errorCodes: [code] }) });
+        expect(operationLine(error, operation)).toBeUndefined();
+      }
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
+  });
+
   it('counts scheduler runs by job and status', async () => {
     const res = await fetch(`${baseUrl}/internal/dev/jobs/run`, { method: 'POST' });
     expect(res.status).toBe(200);
+    // Each run says what it did, counted by kind (nothing was due here).
+    const { runs } = (await res.json()) as { runs: { job: string; status: string; processed: number; counts: Record<string, number> }[] };
+    expect(Object.fromEntries(runs.map((run) => [run.job, run.counts]))).toMatchObject({
+      'grace-period-sweep': { entitlementsCancelled: 0 },
+      'offboarding-day-zero': { offboardingCasesAtDayZero: 0 },
+      'organization-purge': { purgesCompleted: 0 },
+      'idempotency-key-prune': { idempotencyKeysDeleted: 0 },
+      'prune-tables': { outboxRows: expect.any(Number), inboxIds: expect.any(Number), jobRuns: expect.any(Number) },
+    });
+    for (const run of runs) expect(run.processed).toBe(Object.values(run.counts).reduce((sum, count) => sum + count, 0));
     const text = await metrics();
     for (const job of ['grace-period-sweep', 'offboarding-day-zero', 'organization-purge']) {
       expect(sample(text, `offboarding_scheduler_runs_total{job_name="${job}",status="COMPLETED",service="entitlements"}`)).toBe(1);

@@ -73,7 +73,11 @@ export class OrganizationsResolver {
     return organization.vendorId ? this.organizationsService.findById(organization.vendorId) : Promise.resolve(null);
   }
 
-  @ResolveField(() => OrganizationConnection, { description: "A vendor's partner organizations (staff only: other organizations)." })
+  @ResolveField(() => OrganizationConnection, {
+    nullable: true,
+    description:
+      "A vendor's partner organizations. Staff only (other organizations): null with a FORBIDDEN error at this path for other roles, the rest of the organization still answered.",
+  })
   @AdminOnly()
   partners(@Parent() organization: OrganizationEntity, @Args('first', FIRST) first: number | null, @Args('after', AFTER) after: string | null) {
     return this.organizationsService.listPartners(organization.id, pageRequest(first, after));

@@ -25,6 +25,7 @@ describe('scheduled jobs through the gateway', () => {
     finishedAt: '2030-01-01T10:00:02.000Z',
     durationMs: 2000,
     processed: 4,
+    counts: status === 'FAILED' ? {} : { timelineSteps: 3, dataExportsResumed: 1 },
     error: status === 'FAILED' ? 'boom' : null,
     host: 'retention-timeline-tick-29000000-abcde',
   });
@@ -76,7 +77,7 @@ describe('scheduled jobs through the gateway', () => {
 
   it('lists a service’s jobs with their last run, last success and whether they are overdue', async () => {
     const reply = await post(
-      '{ scheduledJobs(service: RETENTION) { service name schedule expectedIntervalSeconds lastSuccessAt overdue lastRun { service job trigger status processed durationMs error host } } }',
+      '{ scheduledJobs(service: RETENTION) { service name schedule expectedIntervalSeconds lastSuccessAt overdue lastRun { service job trigger status processed counts { what count } durationMs error host } } }',
       'ADMIN',
     );
     expect(reply.errors).toBeUndefined();
@@ -89,22 +90,33 @@ describe('scheduled jobs through the gateway', () => {
         expectedIntervalSeconds: 900,
         lastSuccessAt: '2000-01-01T00:00:00.000Z',
         overdue: true,
-        lastRun: { service: 'RETENTION', job: 'timeline-tick', trigger: 'CRON', status: 'FAILED', processed: 4, durationMs: 2000, error: 'boom', host: 'retention-timeline-tick-29000000-abcde' },
+        lastRun: { service: 'RETENTION', job: 'timeline-tick', trigger: 'CRON', status: 'FAILED', processed: 4, counts: [], durationMs: 2000, error: 'boom', host: 'retention-timeline-tick-29000000-abcde' },
       },
     ]);
   });
 
   it('pages a job’s runs with the service’s cursors', async () => {
     const reply = await post(
-      'query R($after: String) { scheduledJobRuns(service: RETENTION, job: "timeline-tick", first: 2, after: $after) { totalCount edges { cursor node { id status } } pageInfo { hasNextPage endCursor } } }',
+      'query R($after: String) { scheduledJobRuns(service: RETENTION, job: "timeline-tick", first: 2, after: $after) { totalCount edges { cursor node { id status counts { what count } } } pageInfo { hasNextPage endCursor } } }',
       'ADMIN',
       { after: 'cursor-r3' },
     );
     expect(reply.data?.scheduledJobRuns).toEqual({
       totalCount: 3,
       edges: [
-        { cursor: 'cursor-r2', node: { id: 'r2', status: 'FAILED' } },
-        { cursor: 'cursor-r1', node: { id: 'r1', status: 'COMPLETED' } },
+        { cursor: 'cursor-r2', node: { id: 'r2', status: 'FAILED', counts: [] } },
+        // What the run did, sorted by kind.
+        {
+          cursor: 'cursor-r1',
+          node: {
+            id: 'r1',
+            status: 'COMPLETED',
+            counts: [
+              { what: 'dataExportsResumed', count: 1 },
+              { what: 'timelineSteps', count: 3 },
+            ],
+          },
+        },
       ],
       pageInfo: { hasNextPage: true, endCursor: 'cursor-r1' },
     });

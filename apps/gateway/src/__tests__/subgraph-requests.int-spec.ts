@@ -47,12 +47,19 @@ describe('the gateway and its subgraphs', () => {
   // A key seen before is answered from the record, as a subgraph does, with Idempotent-Replayed.
   const keysSeen = new Set<string>();
   const entitlements = standIn(({ query }, headers) => {
-    if (!query.trimStart().startsWith('mutation')) return { status: 200, body: { data: { organizations: { totalCount: 3 } } } };
-    const key = headers['idempotency-key'];
-    const replayed = typeof key === 'string' && keysSeen.has(key);
-    if (typeof key === 'string') keysSeen.add(key);
-    const answerHeaders: Record<string, string> = replayed ? { 'idempotent-replayed': 'true' } : {};
-    return { status: 200, body: { data: { createOrganization: { id: 'org-1' } } }, headers: answerHeaders };
+    if (query.trimStart().startsWith('mutation')) {
+      const key = headers['idempotency-key'];
+      const replayed = typeof key === 'string' && keysSeen.has(key);
+      if (typeof key === 'string') keysSeen.add(key);
+      const answerHeaders: Record<string, string> = replayed ? { 'idempotent-replayed': 'true' } : {};
+      return { status: 200, body: { data: { createOrganization: { id: 'org-1' } } }, headers: answerHeaders };
+    }
+    // A domain refusal, as the services answer it; and an error without a code of the catalog.
+    if (query.includes('organization(')) {
+      return { status: 200, body: { data: { organization: null }, errors: [{ message: 'organization x does not exist', path: ['organization'], extensions: { code: 'NOT_FOUND', entity: 'organization' } }] } };
+    }
+    if (query.includes('entitlement(')) return { status: 200, body: { data: { entitlement: null }, errors: [{ message: 'select * from secret_table failed', path: ['entitlement'] }] } };
+    return { status: 200, body: { data: { organizations: { totalCount: 3 } } } };
   });
   const provisioning = standIn(() => ({ status: 503, body: { status: 'stopping', internal: 'http://10.0.0.7:4002/secret' } }));
   let deadPort = 0;
@@ -131,6 +138,19 @@ describe('the gateway and its subgraphs', () => {
     expect(malformed.status).toBe(400);
     expect(JSON.parse(malformed.text).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
     expect(entitlements.received).toEqual([]);
+  });
+
+  it("logs a subgraph's refusal at warn with its code, and answers an error without a catalog code as INTERNAL_SERVER_ERROR, logged at error", async () => {
+    const lines = () => logLines.map((line) => JSON.parse(line) as { level: number; msg: string; operation?: string; errorCodes?: string[]; code?: unknown });
+    const refused = await post('query Refused { organization(id: "a2b5c1de-0000-4000-8000-000000000000") { id } }', {}, await admin());
+    expect(JSON.parse(refused.text).errors[0]).toMatchObject({ message: 'organization x does not exist', extensions: { code: 'NOT_FOUND', entity: 'organization' } });
+    expect(lines().find((line) => line.msg === 'graphql operation' && line.operation === 'Refused')).toMatchObject({ level: 40, errorCodes: ['NOT_FOUND'] });
+
+    const failed = await post('query Failed { entitlement(id: "a2b5c1de-0000-4000-8000-000000000000") { id } }', {}, await admin());
+    expect(JSON.parse(failed.text).errors[0]).toEqual({ message: 'Internal server error', path: ['entitlement'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(failed.text).not.toContain('secret_table');
+    expect(lines().find((line) => line.msg === 'graphql operation' && line.operation === 'Failed')).toMatchObject({ level: 50, errorCodes: ['INTERNAL_SERVER_ERROR'] });
+    expect(lines().find((line) => line.msg === 'error without a code of the catalog')).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR' });
   });
 
   it('answers SERVICE_UNAVAILABLE naming what is unavailable, never an address, to anonymous callers too; the log has the detail', async () => {

@@ -17,7 +17,9 @@ export class OrganizationAffiliatesResolver {
   constructor(private readonly affiliates: AffiliatesService) {}
 
   @ResolveField(() => [CampaignModel], {
-    description: 'Affiliate campaigns of the organization, oldest first, invalidated ones included (staff view; customers open one through `campaign`).',
+    nullable: true,
+    description:
+      'Affiliate campaigns of the organization, oldest first, invalidated ones included (staff view; customers open one through `campaign`). Staff only: null with a FORBIDDEN error at this path for other roles, the rest of the organization still answered.',
   })
   @AdminOnly()
   campaigns(@Parent() organization: OrganizationReference): Promise<CampaignEntity[]> {

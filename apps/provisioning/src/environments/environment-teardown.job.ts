@@ -69,7 +69,7 @@ export class EnvironmentTeardownJob implements ScheduledJob, OnModuleInit {
       after = { dueAt: last.teardownDueAt ?? now, id: last.id };
     }
     if (blocked > 0) logger.info({ tornDown: processed, blocked }, 'environment teardown round finished with blocked environments');
-    return { processed, blocked };
+    return { processed, blocked, counts: { environmentsTornDown: processed, environmentsBlocked: blocked } };
   }
 
   private dueAfter(after: { dueAt: Date; id: string } | null, now: Date): Promise<EnvironmentEntity[]> {

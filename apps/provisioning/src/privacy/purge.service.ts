@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { EventPayload } from '@offboarding/contracts';
 import { type PurgePlan, PurgeRunner } from '@offboarding/data-lifecycle';
 import { UnitOfWork } from '@offboarding/messaging';
-import { Clock, JobScheduler, LOGGER, type JobContext, type JobResult, type ScheduledJob } from '@offboarding/platform';
+import { Clock, counted, JobScheduler, LOGGER, type JobContext, type JobResult, type ScheduledJob } from '@offboarding/platform';
 import { ObjectStorage } from '@offboarding/storage';
 import { CampaignEntity, PartnerRelationshipEntity, TrackingLinkEntity } from '../affiliates/affiliate.entities';
 import { CourseSeatEntity, EnrollmentEntity } from '../education/education.entities';
@@ -79,7 +79,7 @@ export class PurgeService implements ScheduledJob, OnModuleInit, OnApplicationSh
   async run({ logger }: JobContext): Promise<JobResult> {
     const processed = await this.runPending();
     if (processed > 0) logger.info({ processed }, 'organizations purged');
-    return { processed };
+    return counted({ purgesCompleted: processed });
   }
 
   /** Works through every pending request, oldest first; returns how many completed. */

@@ -50,6 +50,8 @@ export class FakeServices {
   };
   /** `<service>/<collection>` streams that break off after their first line, like a crashed service. */
   readonly cutAfterFirstLine = new Set<string>();
+  /** `<service>/<collection>` streams that stop after this many rows until `released` settles (a slow service). */
+  readonly holds = new Map<string, { afterRows: number; released: Promise<void> }>();
   private server: Server | null = null;
   url = '';
 
@@ -80,8 +82,17 @@ export class FakeServices {
         return;
       }
       const iterator = collection.rows(organizationId)[Symbol.iterator]();
+      const hold = this.holds.get(`${service}/${name}`);
+      let written = 0;
+      let held = false;
       const pump = (): void => {
         for (;;) {
+          if (hold && !held && written === hold.afterRows) {
+            held = true;
+            void hold.released.then(pump);
+            return;
+          }
+          written += 1;
           const next = iterator.next();
           if (next.done) {
             response.end();

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { maskPii } from '@offboarding/platform';
 import { waitFor } from '@offboarding/testing';
 import { certificateHash } from '../purge/certificate';
+import { toExportModel } from '../timeline/retention.mappers';
 import { cancelLast, createOrganization, type Harness, openHarness, startOffboarding } from './harness';
 import { readZip } from './zip-reader';
 
@@ -362,6 +363,52 @@ describe('retention: data export', () => {
 
     const link = h.exports.downloadUrlOf(ready);
     expect(link?.url).toMatch(new RegExp(`^http://localhost:4000/exports/${ready.id}/download\\?expires=\\d+&signature=[0-9a-f]{64}$`));
+  });
+
+  it('reports its progress while it runs: collections done of the total and rows written, never going back, ending at the final counts', async () => {
+    const org = await createOrganization(h, 'CUSTOMER');
+    h.services.collections.entitlements.organizations = { columns: ['id', 'name'], rows: (id) => [{ id, name: 'Acme' }] };
+    h.services.collections.entitlements.organization_contacts = {
+      columns: ['id', 'organization_id', 'email'],
+      rows: (id) => Array.from({ length: 3000 }, (_, i) => ({ id: `c${i}`, organization_id: id, email: `person${i}@acme.example` })),
+    };
+    h.services.collections.provisioning.licenses = { columns: ['id', 'organization_id', 'status'], rows: () => [] };
+    h.services.collections.identity.portal_access = { columns: ['organization_id', 'enabled'], rows: (id) => [{ organization_id: id, enabled: true }] };
+    // The contacts (the first collection) stop after 2000 rows until released: the export is caught in the middle.
+    let release!: () => void;
+    h.services.holds.set('entitlements/organization_contacts', { afterRows: 2000, released: new Promise<void>((resolve) => (release = resolve)) });
+    const seen: { collectionsDone: number; collectionsTotal: number | null; rowsWritten: number }[] = [];
+    const look = async () => {
+      const model = toExportModel((await h.exports.find(requested.id))!);
+      seen.push({ collectionsDone: model.collectionsDone, collectionsTotal: model.collectionsTotal, rowsWritten: model.rowsWritten });
+      return model;
+    };
+    const requested = await h.exports.request({ organizationId: org, actor: 'admin-1', role: 'ADMIN' });
+    try {
+      expect(toExportModel(requested)).toMatchObject({ status: 'PENDING', collectionsDone: 0, collectionsTotal: null, rowsWritten: 0 });
+      const middle = await waitFor(async () => {
+        const model = await look();
+        return model.status === 'RUNNING' && model.rowsWritten > 0 ? model : undefined;
+      }, { timeoutMs: 30_000, description: 'the export to report rows while the contacts are held' });
+      // Four services' collections and the audit trail; none finished while the first is held.
+      expect(middle).toMatchObject({ collectionsTotal: 5, collectionsDone: 0 });
+      expect(middle.rowsWritten).toBeLessThanOrEqual(2000);
+    } finally {
+      release();
+      h.services.holds.clear();
+    }
+    const ready = await waitFor(async () => {
+      const model = await look();
+      if (model.status === 'FAILED') throw new Error(model.error ?? 'failed');
+      return model.status === 'READY' ? model : undefined;
+    }, { timeoutMs: 60_000, description: 'the export' });
+    const rows = ready.collections.reduce((sum, entry) => sum + entry.rows, 0);
+    expect(ready).toMatchObject({ collectionsDone: 5, collectionsTotal: 5, rowsWritten: rows });
+    expect(rows).toBe(3000 + 1 + 0 + 1 + ready.collections.find((entry) => entry.collection === 'audit_trail')!.rows);
+    for (let i = 1; i < seen.length; i += 1) {
+      expect(seen[i].collectionsDone).toBeGreaterThanOrEqual(seen[i - 1].collectionsDone);
+      expect(seen[i].rowsWritten).toBeGreaterThanOrEqual(seen[i - 1].rowsWritten);
+    }
   });
 
   it('fails an export cleanly when a service cannot be read, leaving no file', async () => {

@@ -31,6 +31,18 @@ export class DataExportEntity {
   @Column({ type: 'jsonb', nullable: true })
   collections!: Record<string, number> | null;
 
+  /** Collections whose files are written so far (progress while RUNNING). */
+  @Column({ name: 'collections_done', type: 'integer', default: 0 })
+  collectionsDone!: number;
+
+  /** Collections the export will hold; null until every service said what it has. */
+  @Column({ name: 'collections_total', type: 'integer', nullable: true })
+  collectionsTotal!: number | null;
+
+  /** Rows written so far (each row once, though it is in the JSON and the CSV file). */
+  @Column({ name: 'rows_written', type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
+  rowsWritten!: number;
+
   @Column({ type: 'varchar', length: 1000, nullable: true })
   error!: string | null;
 

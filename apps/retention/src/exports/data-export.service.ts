@@ -12,12 +12,63 @@ import { ACTIVE_CASE_STATUSES, CaseStatus } from '../timeline/case-status';
 import { KnownOrganizationEntity, RetentionCaseEntity } from '../timeline/retention.entities';
 import { DataExportEntity, DataExportStatus } from './data-export.entity';
 import { downloadUrl } from './download-link';
-import { type CollectionSource, type ExportManifest, writeExportArchive } from './export-archive';
+import { type ArchiveProgress, type CollectionSource, type ExportManifest, writeExportArchive } from './export-archive';
 import { ServiceCollectionsClient } from './service-collections';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A RUNNING export not finished after this long was left behind by a restart: it runs again. */
 const STALE_AFTER_MS = 30 * 60 * 1000;
+
+/** A running export's progress is written to its row at most this often (and once more at the end). */
+const PROGRESS_INTERVAL_MS = 250;
+
+interface ExportProgress extends ArchiveProgress {
+  collectionsTotal: number;
+}
+
+/**
+ * Keeps an export's recorded progress close to the archive's without a write per chunk: the
+ * latest report is written at most every PROGRESS_INTERVAL_MS, one write at a time, in order.
+ */
+class ProgressWriter {
+  private latest: ExportProgress | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastWriteAt = -Infinity;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly write: (progress: ExportProgress) => Promise<void>,
+    private readonly logger: Logger,
+  ) {}
+
+  report(progress: ExportProgress): void {
+    this.latest = progress;
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastWriteAt + PROGRESS_INTERVAL_MS - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, wait);
+  }
+
+  private flush(): void {
+    const progress = this.latest;
+    if (!progress) return;
+    this.latest = null;
+    this.lastWriteAt = performance.now();
+    this.writing = this.writing
+      .then(() => this.write(progress))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'recording a data export\'s progress failed'));
+  }
+
+  /** Drops what is not written yet (the final numbers are the caller's) and waits for the write in flight. */
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.latest = null;
+    await this.writing;
+  }
+}
 
 /** The retention service's own collection in every export. */
 const AUDIT_TRAIL_COLLECTION = {
@@ -88,6 +139,9 @@ export class DataExportService implements OnApplicationBootstrap, OnApplicationS
         sizeBytes: null,
         sha256: null,
         collections: null,
+        collectionsDone: 0,
+        collectionsTotal: null,
+        rowsWritten: 0,
         error: null,
         requestedAt: now,
         startedAt: null,
@@ -178,7 +232,8 @@ export class DataExportService implements OnApplicationBootstrap, OnApplicationS
       });
       if (!row) return null;
       const now = this.clock.now();
-      Object.assign(row, { status: DataExportStatus.RUNNING, startedAt: now, updatedAt: now });
+      // A run starts from nothing, a restarted one too: its progress counts again.
+      Object.assign(row, { status: DataExportStatus.RUNNING, startedAt: now, updatedAt: now, collectionsDone: 0, collectionsTotal: null, rowsWritten: 0 });
       await tx.manager.save(DataExportEntity, row);
       return row;
     });
@@ -188,16 +243,27 @@ export class DataExportService implements OnApplicationBootstrap, OnApplicationS
     const key = `data-exports/${row.organizationId}/${row.id}.zip`;
     const started = performance.now();
     const abort = new AbortController();
+    const progress = new ProgressWriter((values) => this.recordProgress(row.id, values), this.logger);
     try {
-      const archive = writeExportArchive(this.sources(row.organizationId), { exportId: row.id, organizationId: row.organizationId, now: this.clock.now(), signal: abort.signal });
+      const plan = await this.plan(row.organizationId);
+      progress.report({ collectionsDone: 0, collectionsTotal: plan.length, rowsWritten: 0 });
+      const archive = writeExportArchive(plan, {
+        exportId: row.id,
+        organizationId: row.organizationId,
+        now: this.clock.now(),
+        signal: abort.signal,
+        onProgress: (done) => progress.report({ ...done, collectionsTotal: plan.length }),
+      });
       const stored = this.storage.put(key, archive.stream).catch((error: unknown) => {
         abort.abort(error);
         throw error;
       });
       const [object, manifest] = await Promise.all([stored, archive.manifest]);
+      await progress.close();
       await this.finish(row, key, object.size, object.sha256, manifest);
       this.logger.info({ exportId: row.id, organizationId: row.organizationId, bytes: object.size, ms: Math.round(performance.now() - started) }, 'data export ready');
     } catch (error) {
+      await progress.close();
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ exportId: row.id, organizationId: row.organizationId, error: message }, 'data export failed');
       await this.storage.delete(key).catch(() => false);
@@ -206,11 +272,29 @@ export class DataExportService implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /** A running export's progress, as far as it got (only while it is still RUNNING). */
+  private async recordProgress(id: string, values: ExportProgress): Promise<void> {
+    await this.dataSource
+      .getRepository(DataExportEntity)
+      .update({ id, status: DataExportStatus.RUNNING }, { collectionsDone: values.collectionsDone, collectionsTotal: values.collectionsTotal, rowsWritten: values.rowsWritten, updatedAt: this.clock.now() });
+  }
+
   private async finish(row: DataExportEntity, key: string, size: number, sha256: string, manifest: ExportManifest): Promise<void> {
     await this.unitOfWork.run(async (tx) => {
       const now = this.clock.now();
       const collections = Object.fromEntries(manifest.collections.map((entry) => [`${entry.service}/${entry.collection}`, entry.rows]));
-      await tx.manager.update(DataExportEntity, { id: row.id }, { status: DataExportStatus.READY, storageKey: key, sizeBytes: size, sha256, collections, readyAt: now, updatedAt: now });
+      await tx.manager.update(DataExportEntity, { id: row.id }, {
+        status: DataExportStatus.READY,
+        storageKey: key,
+        sizeBytes: size,
+        sha256,
+        collections,
+        collectionsDone: manifest.collections.length,
+        collectionsTotal: manifest.collections.length,
+        rowsWritten: manifest.collections.reduce((sum, entry) => sum + entry.rows, 0),
+        readyAt: now,
+        updatedAt: now,
+      });
       await this.journal.publish(tx, 'com.offboarding.retention.data_export_ready.v1', row.organizationId, {
         organizationId: row.organizationId,
         exportId: row.id,
@@ -222,25 +306,30 @@ export class DataExportService implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
-  /** Every service's collections in a fixed order, then retention's audit trail. */
-  private async *sources(organizationId: string): AsyncGenerator<CollectionSource> {
+  /**
+   * Every service's collections in a fixed order, then retention's audit trail. Every service is
+   * asked what it holds before the first row is written, so the total is known from the start.
+   */
+  private async plan(organizationId: string): Promise<CollectionSource[]> {
+    const plan: CollectionSource[] = [];
     for (const service of CONFIRMING_SERVICES) {
       const summary = await this.collections.summary(service, organizationId);
       for (const collection of Object.keys(summary).sort()) {
-        yield {
+        plan.push({
           service,
           collection,
           columns: summary[collection].columns,
           rows: () => this.collections.rows(service, organizationId, collection),
-        };
+        });
       }
     }
-    yield {
+    plan.push({
       service: 'retention',
       collection: 'audit_trail',
       columns: AUDIT_TRAIL_COLLECTION.columns,
       rows: () => readCollection(this.dataSource, AUDIT_TRAIL_COLLECTION, organizationId),
-    };
+    });
+    return plan;
   }
 
   /** Exports still being built for an organization (the purge waits for none: files go with it). */

@@ -27,12 +27,24 @@ export interface ExportManifest {
   files: ManifestFile[];
 }
 
+/** How far an archive has got: collections with both files written, and rows written so far (each row once). */
+export interface ArchiveProgress {
+  collectionsDone: number;
+  rowsWritten: number;
+}
+
 export interface ArchiveOptions {
   exportId: string;
   organizationId: string;
   now: Date;
   /** Aborted when the archive's reader gives up (storage failed): writing stops instead of waiting. */
   signal: AbortSignal;
+  /**
+   * Called as the archive grows: after every chunk of a collection's JSON file (a row counts
+   * once, although it is in the JSON and the CSV file) and when a collection's files are both
+   * written. The numbers never go down.
+   */
+  onProgress?: (progress: ArchiveProgress) => void;
 }
 
 /**
@@ -41,18 +53,23 @@ export interface ArchiveOptions {
  * size. Entries are written one after another with backpressure, so memory holds a few buffers,
  * not the organization: the archive grows on the reader's side only.
  */
-export function writeExportArchive(sources: AsyncIterable<CollectionSource>, options: ArchiveOptions): { stream: Readable; manifest: Promise<ExportManifest> } {
+export function writeExportArchive(sources: AsyncIterable<CollectionSource> | Iterable<CollectionSource>, options: ArchiveOptions): { stream: Readable; manifest: Promise<ExportManifest> } {
   const zip = new ZipFile();
   const manifest = (async (): Promise<ExportManifest> => {
     const files: ManifestFile[] = [];
     const collections: ExportManifest['collections'] = [];
+    let rowsBefore = 0;
     try {
       for await (const source of sources) {
         const base = `${source.service}/${source.collection}`;
-        const json = await addEntry(zip, `${base}.json`, (counter) => jsonChunks(source, counter), options);
+        const json = await addEntry(zip, `${base}.json`, (counter) => jsonChunks(source, counter), options, (rows) =>
+          options.onProgress?.({ collectionsDone: collections.length, rowsWritten: rowsBefore + rows }),
+        );
         const csv = await addEntry(zip, `${base}.csv`, (counter) => csvChunks(source, counter), options);
         files.push(json, csv);
         collections.push({ service: source.service, collection: source.collection, rows: json.rows, files: [json.path, csv.path] });
+        rowsBefore += json.rows;
+        options.onProgress?.({ collectionsDone: collections.length, rowsWritten: rowsBefore });
       }
       const result: ExportManifest = {
         format: 'offboarding-data-export/1',
@@ -87,7 +104,13 @@ interface Counted {
 /** Rows are written in chunks of about this size: fewer, larger writes into zlib and the hash. */
 const WRITE_CHUNK_BYTES = 64 * 1024;
 
-async function addEntry(zip: ZipFile, path: string, chunks: (counter: Counted) => AsyncIterable<string>, options: ArchiveOptions): Promise<ManifestFile> {
+async function addEntry(
+  zip: ZipFile,
+  path: string,
+  chunks: (counter: Counted) => AsyncIterable<string>,
+  options: ArchiveOptions,
+  onFlushed?: (rows: number) => void,
+): Promise<ManifestFile> {
   const entry = new PassThrough();
   zip.addReadStream(entry, path, { mtime: options.now });
   const hash = createHash('sha256');
@@ -100,6 +123,7 @@ async function addEntry(zip: ZipFile, path: string, chunks: (counter: Counted) =
     hash.update(buffer);
     bytes += buffer.length;
     if (!entry.write(buffer)) await once(entry, 'drain', { signal: options.signal });
+    onFlushed?.(counter.rows);
   };
   try {
     for await (const chunk of chunks(counter)) {

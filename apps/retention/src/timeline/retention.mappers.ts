@@ -93,6 +93,10 @@ export function toExportModel(row: DataExportEntity): DataExportModel {
       const [service, collection] = path.split('/');
       return { service, collection, rows };
     }),
+    collectionsDone: row.collectionsDone,
+    collectionsTotal: row.collectionsTotal,
+    // A row just inserted carries the database default as TypeORM read it back (bigint: a string).
+    rowsWritten: Number(row.rowsWritten),
   };
 }
 

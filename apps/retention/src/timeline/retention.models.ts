@@ -298,6 +298,23 @@ export class DataExportModel {
 
   @Field(() => [CollectionCountModel], { description: 'Rows per collection, as in manifest.json.' })
   collections!: CollectionCountModel[];
+
+  @Field(() => Int, {
+    description:
+      'Progress: collections whose JSON and CSV files are written so far; rises while RUNNING and equals collectionsTotal once READY. 0 while PENDING (and again when a run restarts).',
+  })
+  collectionsDone!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Progress: how many collections the export holds (every service\'s, plus the audit trail); null until the services have said what they hold.',
+  })
+  collectionsTotal!: number | null;
+
+  @Field(() => Int, {
+    description: 'Progress: rows written into the archive so far, each row once (it is in both the JSON and the CSV file); rises while RUNNING. Updated a few times a second at most.',
+  })
+  rowsWritten!: number;
 }
 
 @ObjectType('DeletionCertificate', { description: "Proof of an organization's purge, kept for good." })

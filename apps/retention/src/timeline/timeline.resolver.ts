@@ -117,13 +117,20 @@ export class RetentionCaseResolver {
     return (await this.purge.activeHold(retentionCase.organizationId)) !== null;
   }
 
-  @ResolveField(() => [LegalHoldModel], { description: 'Every hold placed and released, with the reasons (staff only).' })
+  @ResolveField(() => [LegalHoldModel], {
+    nullable: true,
+    description: 'Every hold placed and released, with the reasons. Staff only: null with a FORBIDDEN error at this path for other roles, the rest of the case still answered.',
+  })
   @AdminOnly()
   async legalHolds(@Parent() retentionCase: RetentionCaseModel): Promise<LegalHoldEntity[]> {
     return this.purge.holds(retentionCase.organizationId);
   }
 
-  @ResolveField(() => [RetentionExtensionModel], { description: 'Every extension of retention or of the export window, with the reasons (staff only).' })
+  @ResolveField(() => [RetentionExtensionModel], {
+    nullable: true,
+    description:
+      'Every extension of retention or of the export window, with the reasons. Staff only: null with a FORBIDDEN error at this path for other roles, the rest of the case still answered.',
+  })
   @AdminOnly()
   async extensions(@Parent() retentionCase: RetentionCaseModel): Promise<RetentionExtensionEntity[]> {
     return this.dataSource.getRepository(RetentionExtensionEntity).find({ where: { caseId: retentionCase.id }, order: { createdAt: 'ASC' } });

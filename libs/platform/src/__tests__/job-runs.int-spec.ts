@@ -3,7 +3,7 @@ import { MessagingRetention1734400000002, MessagingTables1732000000000 } from '@
 import { openServiceDatabase, type ServiceDatabase } from '@offboarding/persistence';
 import { testDatabaseTarget, uniqueSchema } from '@offboarding/testing';
 import { loadServiceConfig } from '../config/service-config';
-import { JobRuns1734400000001 } from '../jobs/job-runs.migration';
+import { JobRunCounts1734500000002, JobRuns1734400000001 } from '../jobs/job-runs.migration';
 import { JobScheduler } from '../jobs/job-scheduler';
 import { Metrics } from '../observability/metrics';
 import { OffsetClock } from '../time/clock';
@@ -21,7 +21,7 @@ describe('recorded job runs', () => {
       service: 'entitlements',
       schema,
       entities: [],
-      migrations: [MessagingTables1732000000000, JobRuns1734400000001, MessagingRetention1734400000002],
+      migrations: [MessagingTables1732000000000, JobRuns1734400000001, MessagingRetention1734400000002, JobRunCounts1734500000002],
       migrate: true,
       target: testDatabaseTarget(),
     });
@@ -33,7 +33,13 @@ describe('recorded job runs', () => {
 
   const scheduler = (env: NodeJS.ProcessEnv = {}, metrics?: Metrics) => {
     const instance = new JobScheduler(db.dataSource, new OffsetClock(), loadServiceConfig('entitlements', env), logger, metrics);
-    instance.register({ name: 'sweep', description: 'Cancels what is due.', schedule: '15 * * * *', run: () => Promise.resolve({ processed: 3 }) });
+    instance.register({
+      name: 'sweep',
+      description: 'Cancels what is due.',
+      schedule: '15 * * * *',
+      run: () => Promise.resolve({ processed: 3, counts: { entitlementsCancelled: 2, casesClosed: 1 } }),
+    });
+    instance.register({ name: 'miscounts', description: 'Counts wrongly.', schedule: '15 * * * *', run: () => Promise.resolve({ processed: 1, counts: { 'rows deleted': 1.5 } }) });
     instance.register({
       name: 'breaks',
       description: 'Always fails.',
@@ -50,10 +56,16 @@ describe('recorded job runs', () => {
     expect(await jobs.run('breaks', 'CRON')).toMatchObject({ status: 'FAILED', error: 'the downstream service said no' });
 
     const [sweep, breaks] = await jobs.runs.summaries(['sweep', 'breaks']);
-    expect(sweep).toMatchObject({ job: 'sweep', lastRun: { trigger: 'CRON', status: 'COMPLETED', processed: 3, error: null }, lastSuccessAt: expect.any(String) });
+    expect(sweep).toMatchObject({
+      job: 'sweep',
+      lastRun: { trigger: 'CRON', status: 'COMPLETED', processed: 3, counts: { entitlementsCancelled: 2, casesClosed: 1 }, error: null },
+      lastSuccessAt: expect.any(String),
+    });
     expect(Date.parse(sweep.lastRun!.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(sweep.lastRun!.startedAt));
     expect(sweep.lastRun!.durationMs).toBeGreaterThanOrEqual(0);
-    expect(breaks).toMatchObject({ lastRun: { status: 'FAILED', error: 'the downstream service said no' }, lastSuccessAt: null });
+    expect(breaks).toMatchObject({ lastRun: { status: 'FAILED', counts: {}, error: 'the downstream service said no' }, lastSuccessAt: null });
+    // A run that reports what it did wrongly fails, saying why, instead of recording nonsense.
+    expect(await jobs.run('miscounts', 'CRON')).toMatchObject({ status: 'FAILED', counts: {}, error: 'job count rows deleted=1.5: a camelCase name and a whole number of at least 0' });
 
     const scrape = await metrics.render();
     expect(scrape).toMatch(new RegExp(`offboarding_job_last_success_timestamp_seconds\\{job_name="sweep",service="entitlements"\\} ${Math.floor(Date.parse(sweep.lastSuccessAt!) / 1000)}`));
@@ -66,10 +78,11 @@ describe('recorded job runs', () => {
     expect(scrape).toMatch(/offboarding_job_duration_seconds_count\{service="entitlements",job_name="sweep",status="COMPLETED"\} 1/);
     expect(jobs.describe()).toEqual([
       { name: 'breaks', description: 'Always fails.', schedule: '*/10 * * * *', expectedIntervalSeconds: 600 },
+      { name: 'miscounts', description: 'Counts wrongly.', schedule: '15 * * * *', expectedIntervalSeconds: 3600 },
       { name: 'sweep', description: 'Cancels what is due.', schedule: '15 * * * *', expectedIntervalSeconds: 3600 },
     ]);
     // In-process mode every job is expected every SCHEDULER_INTERVAL_MS.
-    expect(scheduler({ SCHEDULER_INTERVAL_MS: '30000' }).describe().map((job) => job.expectedIntervalSeconds)).toEqual([30, 30]);
+    expect(scheduler({ SCHEDULER_INTERVAL_MS: '30000' }).describe().map((job) => job.expectedIntervalSeconds)).toEqual([30, 30, 30]);
   });
 
   it('pages a job’s runs newest first with stable cursors, and refuses a forged cursor', async () => {

@@ -1,17 +1,19 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
-import { DomainError } from './domain-error';
+import { DomainError, ErrorCode, isErrorCode } from './domain-error';
 
-const CLIENT_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
-]);
+/**
+ * The code a client gets for an error as GraphQL reports it (before formatting): a domain
+ * error's own code; a code of the catalog set on a GraphQL error (GraphQL's validation, the
+ * gateway's limits); anything else is an unexpected failure, INTERNAL_SERVER_ERROR.
+ */
+export function errorCodeOf(error: unknown): ErrorCode {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original.code;
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return isErrorCode(code) ? code : ErrorCode.INTERNAL_SERVER_ERROR;
+}
 
 /**
  * The one place where errors become GraphQL errors: domain errors keep their code, message and
@@ -30,7 +32,8 @@ export function createGraphQLErrorFormatter(logger: Logger) {
       };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    // Apollo marks an error it knows nothing about INTERNAL_SERVER_ERROR: logged and hidden below.
+    if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');

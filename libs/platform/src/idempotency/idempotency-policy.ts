@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { IdempotencyKeys, type IdempotencyPolicy, type IdempotentRequest, type RecordedError } from '@offboarding/messaging';
 import { DomainError, ErrorCode } from '../errors/domain-error';
 import { JobScheduler } from '../jobs/job-scheduler';
+import { counted } from '../jobs/scheduled-job';
 import { LOGGER } from '../nest/tokens';
 
 /**
@@ -50,7 +51,7 @@ export class IdempotencyKeyPruning implements OnModuleInit {
       run: async ({ now }) => {
         const processed = await this.keys.prune(this.dataSource, now);
         if (processed > 0) this.logger.debug({ processed }, 'expired idempotency keys pruned');
-        return { processed };
+        return counted({ idempotencyKeysDeleted: processed });
       },
     });
   }

@@ -15,6 +15,8 @@ export interface JobRunRecord {
   finishedAt: string | null;
   durationMs: number | null;
   processed: number;
+  /** What the run did, counted by kind (empty while RUNNING, when FAILED, or when the job does not say). */
+  counts: Record<string, number>;
   error: string | null;
   host: string;
 }
@@ -42,6 +44,7 @@ interface Row {
   finished_at: Date | string | null;
   duration_ms: number | null;
   processed: number;
+  counts: Record<string, number> | null;
   error: string | null;
   host: string;
 }
@@ -59,6 +62,7 @@ function record(row: Row): JobRunRecord {
     finishedAt: row.finished_at === null ? null : iso(row.finished_at),
     durationMs: row.duration_ms,
     processed: row.processed,
+    counts: row.counts ?? {},
     error: row.error,
     host: row.host,
   };
@@ -98,13 +102,17 @@ export class JobRunStore {
     return id;
   }
 
-  async finish(id: string, outcome: { status: 'COMPLETED' | 'FAILED'; processed: number; durationMs: number; error: string | null }): Promise<void> {
-    await this.dataSource.query(`UPDATE ${this.table} SET status = $2, processed = $3, duration_ms = $4, error = $5, finished_at = now() WHERE id = $1`, [
+  async finish(
+    id: string,
+    outcome: { status: 'COMPLETED' | 'FAILED'; processed: number; counts?: Readonly<Record<string, number>>; durationMs: number; error: string | null },
+  ): Promise<void> {
+    await this.dataSource.query(`UPDATE ${this.table} SET status = $2, processed = $3, duration_ms = $4, error = $5, counts = $6, finished_at = now() WHERE id = $1`, [
       id,
       outcome.status,
       outcome.processed,
       outcome.durationMs,
       outcome.error?.slice(0, MAX_ERROR_LENGTH) ?? null,
+      JSON.stringify(outcome.counts ?? {}),
     ]);
   }
 

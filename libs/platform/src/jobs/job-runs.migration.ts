@@ -29,3 +29,16 @@ export class JobRuns1734400000001 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE ${schemaOf(queryRunner)}.job_runs`);
   }
 }
+
+/** A run records what it did, counted by kind (`JobResult.counts`); every service lists this after JobRuns. */
+export class JobRunCounts1734500000002 implements MigrationInterface {
+  name = 'JobRunCounts1734500000002';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE ${schemaOf(queryRunner)}.job_runs ADD COLUMN counts jsonb NOT NULL DEFAULT '{}'::jsonb`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE ${schemaOf(queryRunner)}.job_runs DROP COLUMN counts`);
+  }
+}

@@ -19,6 +19,8 @@ export interface JobRunReport {
   job: string;
   status: JobRunStatus;
   processed: number;
+  /** What the run did, counted by kind (JobResult.counts); empty when skipped or failed. */
+  counts: Readonly<Record<string, number>>;
   startedAt: string;
   durationMs: number;
   error: string | null;
@@ -117,11 +119,12 @@ export class JobScheduler {
   private async runLocked(job: ScheduledJob, trigger: JobTrigger): Promise<JobRunReport> {
     const startedAt = this.clock.now();
     const started = performance.now();
-    const report = (status: JobRunStatus, processed: number, error: string | null): JobRunReport => ({
+    const report = (status: JobRunStatus, processed: number, error: string | null, counts: Readonly<Record<string, number>> = {}): JobRunReport => ({
       service: this.config.service,
       job: job.name,
       status,
       processed,
+      counts,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
       error,
@@ -161,20 +164,26 @@ export class JobScheduler {
     job: ScheduledJob,
     trigger: JobTrigger,
     startedAt: Date,
-    report: (status: JobRunStatus, processed: number, error: string | null) => JobRunReport,
+    report: (status: JobRunStatus, processed: number, error: string | null, counts?: Readonly<Record<string, number>>) => JobRunReport,
   ): Promise<JobRunReport> {
     const runId = await this.store.start(job.name, trigger, this.host);
     let done: JobRunReport;
     try {
       const result = await job.run({ now: startedAt, logger: this.logger.child({ job: job.name, runId }) });
-      done = report('COMPLETED', result.processed, null);
-      this.logger.info({ job: job.name, runId, trigger, processed: done.processed, durationMs: done.durationMs }, 'job completed');
+      done = report('COMPLETED', result.processed, null, validCounts(result.counts));
+      this.logger.info({ job: job.name, runId, trigger, processed: done.processed, counts: done.counts, durationMs: done.durationMs }, 'job completed');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error({ job: job.name, runId, trigger, err: error }, 'job failed');
       done = report('FAILED', 0, message);
     }
-    await this.store.finish(runId, { status: done.status === 'COMPLETED' ? 'COMPLETED' : 'FAILED', processed: done.processed, durationMs: done.durationMs, error: done.error });
+    await this.store.finish(runId, {
+      status: done.status === 'COMPLETED' ? 'COMPLETED' : 'FAILED',
+      processed: done.processed,
+      counts: done.counts,
+      durationMs: done.durationMs,
+      error: done.error,
+    });
     return done;
   }
 
@@ -240,4 +249,12 @@ export class JobScheduler {
     if (this.timer) clearTimeout(this.timer);
     await this.inFlight;
   }
+}
+
+/** A job's counts as recorded: whole, non-negative numbers under camelCase names; anything else is a bug in the job. */
+function validCounts(counts: Readonly<Record<string, number>> | undefined): Readonly<Record<string, number>> {
+  for (const [what, count] of Object.entries(counts ?? {})) {
+    if (!/^[a-z][A-Za-z0-9]*$/.test(what) || !Number.isSafeInteger(count) || count < 0) throw new Error(`job count ${what}=${count}: a camelCase name and a whole number of at least 0`);
+  }
+  return counts ?? {};
 }

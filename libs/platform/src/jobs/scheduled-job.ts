@@ -9,6 +9,16 @@ export interface JobContext {
 export interface JobResult {
   /** How many items the run changed (entitlements cancelled, milestones published, ...). */
   readonly processed: number;
+  /**
+   * What the run did, counted by kind in camelCase, e.g. `{ entitlementsCancelled: 3 }` or
+   * `{ outboxRows: 120, inboxIds: 80, jobRuns: 4 }`: shown to admins with the run.
+   */
+  readonly counts?: Readonly<Record<string, number>>;
+}
+
+/** A run's result from what it did, counted by kind: `processed` is their sum. */
+export function counted(counts: Readonly<Record<string, number>>): JobResult {
+  return { processed: Object.values(counts).reduce((sum, count) => sum + count, 0), counts };
 }
 
 /**

@@ -15,6 +15,7 @@ import { pendingMigrations, type ServiceDatabase } from '@offboarding/persistenc
 import { deadLetterTopic, Topics } from '@offboarding/contracts';
 import type { ServiceConfig } from '../config/service-config';
 import { JobScheduler } from '../jobs/job-scheduler';
+import { counted } from '../jobs/scheduled-job';
 import { Metrics } from '../observability/metrics';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
@@ -73,7 +74,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         const { outbox, inbox } = await pruner.prune();
         const jobRuns = await this.scheduler.runs.prune(pruning.jobRunDays, pruning.batchSize, pruning.maxBatches);
         logger.info({ outbox, inbox, jobRuns }, 'pruned');
-        return { processed: outbox + inbox + jobRuns };
+        return counted({ outboxRows: outbox, inboxIds: inbox, jobRuns });
       },
     });
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
+import { faultOf } from '../errors/domain-error';
+import { errorCodeOf } from '../errors/format-graphql-error';
 import { operationLabel } from './metrics';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -13,8 +15,10 @@ export function requestIdFrom(header: string | string[] | undefined | null): str
 
 /**
  * One JSON log line per GraphQL operation: request id (shared by the gateway and every subgraph
- * it calls), operation name, duration and error codes. Variables are never logged: they may
- * hold personal data.
+ * it calls), operation name, duration and error codes — the codes the client gets. An operation
+ * refused for the caller's mistake (BAD_USER_INPUT, NOT_FOUND, FORBIDDEN …) is logged at warn,
+ * one the platform failed (INTERNAL_SERVER_ERROR, SERVICE_UNAVAILABLE) at error. Variables are
+ * never logged: they may hold personal data.
  */
 export function operationLogPlugin(logger: Logger): ApolloServerPlugin {
   return {
@@ -25,8 +29,9 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin {
         willSendResponse: (context) => {
           const body = context.response.body;
           const errors = context.errors ?? (body.kind === 'single' ? body.singleResult.errors : undefined) ?? [];
-          const codes = [...new Set(errors.map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR')))];
-          logger[codes.length > 0 ? 'warn' : 'info'](
+          const codes = [...new Set(errors.map((error) => errorCodeOf(error)))];
+          const level = codes.some((code) => faultOf(code) === 'server') ? 'error' : codes.length > 0 ? 'warn' : 'info';
+          logger[level](
             {
               requestId,
               operation: operationLabel(context.operationName),
