@@ -168,6 +168,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         dataSource: this.database.dataSource,
         topics,
         handlers: this.registry.all(),
+        batchHandlers: this.registry.allBatches(),
         logger: this.logger,
         observer: this.metrics,
         onCommitted: () => this.relay.wake(),
