@@ -36,6 +36,10 @@ export class RetentionWiring implements OnModuleInit {
         await this.react(joinTransaction(manager, this.outbox), event);
       });
     }
+    // One batch form for every audited type, so a run of an organization's events (whatever
+    // their types) is recorded set-based.
+    const recordRun = (events: AnyEventEnvelope[], manager: EntityManager) => this.recordRun(manager, events);
+    for (const type of audited) this.registry.onBatch(type, recordRun);
     this.scheduler.register({
       name: 'timeline-tick',
       schedule: '*/15 * * * *',
@@ -70,6 +74,24 @@ export class RetentionWiring implements OnModuleInit {
     'com.offboarding.provisioning.organization_purged.v1': (tx, data) => this.purge.onPurged(tx, 'provisioning', data),
     'com.offboarding.identity.organization_purged.v1': (tx, data) => this.purge.onPurged(tx, 'identity', data),
   };
+
+  /**
+   * What the one-event handler does for each event in turn, set-based: consecutive events without
+   * a reaction are appended to the trail together; an event with one is recorded and then acted
+   * on before the next, since its reaction may append retention's own events to the trail.
+   */
+  private async recordRun(manager: EntityManager, events: readonly AnyEventEnvelope[]): Promise<void> {
+    const tx = joinTransaction(manager, this.outbox);
+    let pending: AnyEventEnvelope[] = [];
+    for (const event of events) {
+      pending.push(event);
+      if (!this.reactions[event.type]) continue;
+      await this.auditTrail.recordAll(manager, pending);
+      pending = [];
+      await this.react(tx, event);
+    }
+    await this.auditTrail.recordAll(manager, pending);
+  }
 
   private async react(tx: Transaction, event: AnyEventEnvelope): Promise<void> {
     const reaction = this.reactions[event.type] as ((tx: Transaction, data: unknown) => Promise<void>) | undefined;

@@ -14,8 +14,8 @@ export type EventHandler<T extends EventType> = (event: EventEnvelope<T>, manage
 export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
 /**
- * The set-based form of an event type's handler: applies consecutive new events of that type, in
- * their order, with as few statements as it can (multi-row inserts, `= ANY($1)`, `UPDATE … FROM
+ * The set-based form of an event type's handler: applies consecutive new events of that type (or
+ * of several types that share this one function), in their order, with as few statements as it can (multi-row inserts, `= ANY($1)`, `UPDATE … FROM
  * (VALUES …)`). It must have the effect of the one-event handler applied to each event in turn:
  * when it throws, the run is rolled back and its events are applied one at a time instead.
  */
@@ -36,8 +36,8 @@ export interface EventConsumerOptions {
   topics: string[];
   handlers: EventHandlers;
   /**
-   * Set-based forms of some handlers, used for two or more consecutive new events of their type
-   * in a run; a single event, and every event when a run falls back, goes to `handlers`.
+   * Set-based forms of some handlers, used for two or more consecutive new events of a run whose
+   * types share one batch form; a single event, and every event when a run falls back, goes to `handlers`.
    */
   batchHandlers?: BatchEventHandlers;
   logger: MessagingLogger;
@@ -225,7 +225,7 @@ export class EventConsumer {
 
   /**
    * One transaction for the run: the inbox rows in one statement, then the new events in order,
-   * consecutive ones of a type with a batch form in one call of it, the others one handler call each. If anything fails nothing of the run is committed, and its events are applied one
+   * consecutive ones whose types share a batch form in one call of it, the others one handler call each. If anything fails nothing of the run is committed, and its events are applied one
    * at a time instead, so only the failing one is retried and, in the end, dead-lettered.
    */
   private async applyRun(entries: RunEntry[], resolveOffset: (offset: string) => void): Promise<void> {
@@ -246,10 +246,10 @@ export class EventConsumer {
         const applied = work.map((entry) => fresh.delete(entry.prepared.event.id));
         const toApply = work.filter((_, index) => applied[index]);
         for (let start = 0; start < toApply.length; ) {
-          const { type } = toApply[start].prepared.event;
+          const batchHandler = this.batchHandlerOf(toApply[start].prepared.event.type);
           let end = start + 1;
-          while (end < toApply.length && toApply[end].prepared.event.type === type) end += 1;
-          const batchHandler = this.options.batchHandlers?.[type] as BatchEventHandler<EventType> | undefined;
+          // Consecutive events whose types share one batch form go to it together.
+          while (end < toApply.length && batchHandler && this.batchHandlerOf(toApply[end].prepared.event.type) === batchHandler) end += 1;
           if (batchHandler && end - start > 1) {
             // Which event of the set broke it is unknown: every one gets a fresh first attempt.
             const events = toApply.slice(start, end).map((entry) => entry.prepared.event);
@@ -279,6 +279,10 @@ export class EventConsumer {
     }
     for (const [index, { inHand, prepared }] of work.entries()) this.report(inHand, prepared.event, outcomes[index], 1);
     for (const { inHand } of entries) resolveOffset(inHand.message.offset);
+  }
+
+  private batchHandlerOf(type: EventType): BatchEventHandler<EventType> | undefined {
+    return this.options.batchHandlers?.[type] as BatchEventHandler<EventType> | undefined;
   }
 
   /**
