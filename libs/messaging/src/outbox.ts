@@ -12,7 +12,7 @@ import {
   type ServiceName,
 } from '@offboarding/contracts';
 import { isTraceparent, isTracestate, toKafkaMessage, type EventEnvelope } from './cloud-event';
-import { messagingTable } from './sql';
+import { messagingTable, outboxChannel } from './sql';
 
 /** An outbox row waiting for its transaction's flush. */
 interface PendingRow {
@@ -60,14 +60,21 @@ async function flushRunner(runner: QueryRunner): Promise<void> {
 /** Rows per statement: six parameters each, well under PostgreSQL's 65,535. */
 const ROWS_PER_INSERT = 1_000;
 
-/** One statement per 1,000 rows, in order (the sequence is drawn row by row, in VALUES order). */
+/**
+ * One statement per 1,000 rows, in order (the sequence is drawn row by row, in VALUES order). The
+ * same statement queues a NOTIFY, which PostgreSQL delivers when the transaction commits (never
+ * if it rolls back): relays listening in other processes start a round at once.
+ */
 async function insertRows(manager: EntityManager, rows: PendingRow[]): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-    const values = chunk.map((_, i) => `($${i * 6 + 1}::uuid, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}::jsonb, $${i * 6 + 6}::jsonb)`);
+    const values = chunk.map((_, i) => `($${i * 6 + 2}::uuid, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6}::jsonb, $${i * 6 + 7}::jsonb)`);
     await manager.query(
-      `INSERT INTO ${messagingTable(manager.connection, 'outbox')} (id, topic, message_key, type, headers, payload) VALUES ${values.join(', ')}`,
-      chunk.flatMap((row) => [row.id, row.topic, row.key, row.type, row.headers, row.payload]),
+      `WITH written AS (
+         INSERT INTO ${messagingTable(manager.connection, 'outbox')} (id, topic, message_key, type, headers, payload) VALUES ${values.join(', ')}
+       )
+       SELECT pg_notify($1, '')`,
+      [outboxChannel(manager.connection), ...chunk.flatMap((row) => [row.id, row.topic, row.key, row.type, row.headers, row.payload])],
     );
   }
 }
