@@ -76,21 +76,22 @@ export class RetentionWiring implements OnModuleInit {
   };
 
   /**
-   * What the one-event handler does for each event in turn, set-based: consecutive events without
-   * a reaction are appended to the trail together; an event with one is recorded and then acted
-   * on before the next, since its reaction may append retention's own events to the trail.
+   * What the one-event handler does for each event in turn, set-based: the events are queued for
+   * the trail and written together at the end, or earlier, before a reaction appends retention's
+   * own events to the trail (AuditTrailService.record flushes the queue first), so the trail's
+   * order is the one-at-a-time order.
    */
   private async recordRun(manager: EntityManager, events: readonly AnyEventEnvelope[]): Promise<void> {
     const tx = joinTransaction(manager, this.outbox);
-    let pending: AnyEventEnvelope[] = [];
-    for (const event of events) {
-      pending.push(event);
-      if (!this.reactions[event.type]) continue;
-      await this.auditTrail.recordAll(manager, pending);
-      pending = [];
-      await this.react(tx, event);
+    try {
+      for (const event of events) {
+        this.auditTrail.defer(manager, event);
+        await this.react(tx, event);
+      }
+      await this.auditTrail.flushDeferred(manager);
+    } finally {
+      this.auditTrail.discardDeferred(manager);
     }
-    await this.auditTrail.recordAll(manager, pending);
   }
 
   private async react(tx: Transaction, event: AnyEventEnvelope): Promise<void> {

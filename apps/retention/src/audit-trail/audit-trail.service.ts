@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { isEventType, redactSecrets } from '@offboarding/contracts';
 import type { EventEnvelope } from '@offboarding/messaging';
 import {
@@ -18,6 +18,9 @@ const ENTRIES_PER_INSERT = 1_000;
 
 @Injectable()
 export class AuditTrailService {
+  /** Events queued per transaction by `defer`, in order, not yet on the trail. */
+  private readonly deferred = new WeakMap<QueryRunner, EventEnvelope[]>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -29,6 +32,8 @@ export class AuditTrailService {
    * carries a secret (a password-setup link) is kept redacted.
    */
   async record(manager: EntityManager, event: EventEnvelope): Promise<void> {
+    // Whatever the transaction queued goes first, so the trail keeps the order things happened in.
+    await this.flushDeferred(manager);
     const schema = (manager.connection.options as { schema?: string }).schema ?? 'public';
     // The chain head row serializes writers of one organization's trail.
     await manager.query(
@@ -82,6 +87,7 @@ export class AuditTrailService {
   async recordAll(manager: EntityManager, events: readonly EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     if (events.length === 1) return this.record(manager, events[0]);
+    await this.flushDeferred(manager);
     const schema = (manager.connection.options as { schema?: string }).schema ?? 'public';
     const organizations = [...new Set(events.map((event) => event.subject.toLowerCase()))].sort();
     await manager.query(
@@ -144,6 +150,31 @@ export class AuditTrailService {
         WHERE chain.organization_id = moved.organization_id`,
       [moved.map((row) => row[0]), moved.map((row) => row[1]), moved.map((row) => row[2])],
     );
+  }
+
+  /**
+   * Queues an event for the trail of `manager`'s transaction: written, in order and set-based, by
+   * `flushDeferred` or before the next `record` in that transaction, whichever comes first. The
+   * caller must flush before committing (and discard on failure).
+   */
+  defer(manager: EntityManager, event: EventEnvelope): void {
+    const runner = manager.queryRunner;
+    if (!runner) throw new Error('deferring audit entries needs a transaction');
+    const queued = this.deferred.get(runner) ?? [];
+    queued.push(event);
+    this.deferred.set(runner, queued);
+  }
+
+  async flushDeferred(manager: EntityManager): Promise<void> {
+    const runner = manager.queryRunner;
+    const queued = runner && this.deferred.get(runner);
+    if (!runner || !queued) return;
+    this.deferred.delete(runner);
+    await this.recordAll(manager, queued);
+  }
+
+  discardDeferred(manager: EntityManager): void {
+    if (manager.queryRunner) this.deferred.delete(manager.queryRunner);
   }
 
   async list(organizationId: string, page: PageRequest): Promise<ConnectionShape<AuditEntryEntity>> {
