@@ -36,6 +36,10 @@ export class RetentionWiring implements OnModuleInit {
         await this.react(joinTransaction(manager, this.outbox), event);
       });
     }
+    // One batch form for every audited type, so a run of an organization's events (whatever
+    // their types) is recorded set-based.
+    const recordRun = (events: AnyEventEnvelope[], manager: EntityManager) => this.recordRun(manager, events);
+    for (const type of audited) this.registry.onBatch(type, recordRun);
     this.scheduler.register({
       name: 'timeline-tick',
       schedule: '*/15 * * * *',
@@ -70,6 +74,25 @@ export class RetentionWiring implements OnModuleInit {
     'com.offboarding.provisioning.organization_purged.v1': (tx, data) => this.purge.onPurged(tx, 'provisioning', data),
     'com.offboarding.identity.organization_purged.v1': (tx, data) => this.purge.onPurged(tx, 'identity', data),
   };
+
+  /**
+   * What the one-event handler does for each event in turn, set-based: the events are queued for
+   * the trail and written together at the end, or earlier, before a reaction appends retention's
+   * own events to the trail (AuditTrailService.record flushes the queue first), so the trail's
+   * order is the one-at-a-time order.
+   */
+  private async recordRun(manager: EntityManager, events: readonly AnyEventEnvelope[]): Promise<void> {
+    const tx = joinTransaction(manager, this.outbox);
+    try {
+      for (const event of events) {
+        this.auditTrail.defer(manager, event);
+        await this.react(tx, event);
+      }
+      await this.auditTrail.flushDeferred(manager);
+    } finally {
+      this.auditTrail.discardDeferred(manager);
+    }
+  }
 
   private async react(tx: Transaction, event: AnyEventEnvelope): Promise<void> {
     const reaction = this.reactions[event.type] as ((tx: Transaction, data: unknown) => Promise<void>) | undefined;

@@ -13,6 +13,17 @@ export type EventHandler<T extends EventType> = (event: EventEnvelope<T>, manage
 /** What a service does with each event type it cares about; other types are skipped. */
 export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
+/**
+ * The set-based form of an event type's handler: applies consecutive new events of that type (or
+ * of several types that share this one function), in their order, with as few statements as it can (multi-row inserts, `= ANY($1)`, `UPDATE … FROM
+ * (VALUES …)`). It must have the effect of the one-event handler applied to each event in turn:
+ * when it throws, the run is rolled back and its events are applied one at a time instead.
+ */
+export type BatchEventHandler<T extends EventType> = (events: EventEnvelope<T>[], manager: EntityManager) => Promise<void>;
+
+/** Batch forms, for some of the types that have a one-event handler. */
+export type BatchEventHandlers = { [T in EventType]?: BatchEventHandler<T> };
+
 export interface RetryPolicy extends BackoffPolicy {
   /** Tries per message, the first included, before it is dead-lettered. */
   attempts: number;
@@ -24,6 +35,11 @@ export interface EventConsumerOptions {
   dataSource: DataSource;
   topics: string[];
   handlers: EventHandlers;
+  /**
+   * Set-based forms of some handlers, used for two or more consecutive new events of a run whose
+   * types share one batch form; a single event, and every event when a run falls back, goes to `handlers`.
+   */
+  batchHandlers?: BatchEventHandlers;
   logger: MessagingLogger;
   /** Default `offboarding.<service>`. */
   groupId?: string;
@@ -104,6 +120,9 @@ export class EventConsumer {
     this.maxEventsPerTransaction = options.maxEventsPerTransaction ?? 100;
     if (!Number.isInteger(this.maxEventsPerTransaction) || this.maxEventsPerTransaction < 1) {
       throw new RangeError('maxEventsPerTransaction must be a positive integer');
+    }
+    for (const type of Object.keys(options.batchHandlers ?? {}) as EventType[]) {
+      if (!options.handlers[type]) throw new Error(`the batch handler for ${type} needs a one-event handler too (the fall-back)`);
     }
   }
 
@@ -205,8 +224,8 @@ export class EventConsumer {
   }
 
   /**
-   * One transaction for the run: the inbox rows in one statement, then each new event's handler
-   * in order. If anything fails nothing of the run is committed, and its events are applied one
+   * One transaction for the run: the inbox rows in one statement, then the new events in order,
+   * consecutive ones whose types share a batch form in one call of it, the others one handler call each. If anything fails nothing of the run is committed, and its events are applied one
    * at a time instead, so only the failing one is retried and, in the end, dead-lettered.
    */
   private async applyRun(entries: RunEntry[], resolveOffset: (offset: string) => void): Promise<void> {
@@ -223,20 +242,30 @@ export class EventConsumer {
     try {
       outcomes = await this.options.dataSource.transaction(async (manager) => {
         const fresh = await recordAllInInbox(manager, work.map(({ prepared }) => prepared.event));
-        const applied: boolean[] = [];
-        for (const entry of work) {
-          const { event, handler } = entry.prepared;
-          // Deleted once taken, so a second copy of the event later in the run is a duplicate.
-          const isNew = fresh.delete(event.id);
-          if (isNew) {
-            try {
-              await inConsumerSpan(event, () => handler(event, manager));
-            } catch (error) {
-              failed = { entry, error };
-              throw error;
+        // Deleted once taken, so a second copy of the event later in the run is a duplicate.
+        const applied = work.map((entry) => fresh.delete(entry.prepared.event.id));
+        const toApply = work.filter((_, index) => applied[index]);
+        for (let start = 0; start < toApply.length; ) {
+          const batchHandler = this.batchHandlerOf(toApply[start].prepared.event.type);
+          let end = start + 1;
+          // Consecutive events whose types share one batch form go to it together.
+          while (end < toApply.length && batchHandler && this.batchHandlerOf(toApply[end].prepared.event.type) === batchHandler) end += 1;
+          if (batchHandler && end - start > 1) {
+            // Which event of the set broke it is unknown: every one gets a fresh first attempt.
+            const events = toApply.slice(start, end).map((entry) => entry.prepared.event);
+            await inConsumerSpan(events[0], () => batchHandler(events, manager));
+          } else {
+            for (const entry of toApply.slice(start, end)) {
+              const { event, handler } = entry.prepared;
+              try {
+                await inConsumerSpan(event, () => handler(event, manager));
+              } catch (error) {
+                failed = { entry, error };
+                throw error;
+              }
             }
           }
-          applied.push(isNew);
+          start = end;
         }
         return applied;
       });
@@ -250,6 +279,10 @@ export class EventConsumer {
     }
     for (const [index, { inHand, prepared }] of work.entries()) this.report(inHand, prepared.event, outcomes[index], 1);
     for (const { inHand } of entries) resolveOffset(inHand.message.offset);
+  }
+
+  private batchHandlerOf(type: EventType): BatchEventHandler<EventType> | undefined {
+    return this.options.batchHandlers?.[type] as BatchEventHandler<EventType> | undefined;
   }
 
   /**

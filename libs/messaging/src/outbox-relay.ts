@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Alarm, backoffDelay } from './backoff';
 import { publishableRows } from './key-order';
 import { describeError, type MessagingLogger } from './logger';
-import { messagingTable } from './sql';
+import { messagingTable, outboxChannel, quoteIdentifier } from './sql';
 
 export interface OutboxRelayOptions {
   /** The service's database; the outbox lives in `dataSource.options.schema`. */
@@ -17,6 +17,22 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Longest pause after repeated failures (broker outage); default 30 s. */
   maxBackoffMs?: number;
+  /**
+   * Listen for the outbox's NOTIFY on a connection of its own, so a commit in any process (every
+   * replica shares the outbox) starts a round at once; polling stays as the safety net. Only on a
+   * PostgreSQL server: an embedded database has one connection, and its commits wake the relay
+   * in-process (`wake`). Default false.
+   */
+  listen?: boolean;
+}
+
+/** The part of a `pg` client the listener uses. */
+interface ListeningClient {
+  connect(): Promise<void>;
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'notification', listener: () => void): void;
+  on(event: 'error' | 'end', listener: (error?: Error) => void): void;
 }
 
 interface OutboxRow {
@@ -76,6 +92,11 @@ export class OutboxRelay {
   private connected = false;
   // Rounds run one at a time, whether from the loop or a direct relayOnce().
   private lastRound: Promise<unknown> = Promise.resolve();
+  private readonly listen: boolean;
+  private listener: ListeningClient | undefined;
+  private listening: Promise<void> | undefined;
+  private readonly listenAlarm = new Alarm();
+  private isListening = false;
 
   constructor(options: OutboxRelayOptions) {
     this.dataSource = options.dataSource;
@@ -84,6 +105,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 100;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.listen = options.listen ?? false;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   }
 
@@ -92,6 +114,57 @@ export class OutboxRelay {
     if (this.loop) return;
     this.stopping = false;
     this.loop = this.run();
+    if (this.listen) this.listening = this.listenLoop();
+  }
+
+  /** Whether the NOTIFY listener is connected and listening (always false without `listen`). */
+  get listeningForCommits(): boolean {
+    return this.isListening;
+  }
+
+  /** Keeps a listening connection open until stopped, reconnecting after a pause when it drops. */
+  private async listenLoop(): Promise<void> {
+    for (let failures = 0; !this.stopping; ) {
+      try {
+        await this.listenOnce();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.logger.warn({ err: error }, 'outbox NOTIFY listener failed; polling until it reconnects');
+      }
+      this.isListening = false;
+      // Polling covers the gap; reconnecting soon keeps the gap short whatever the poll interval.
+      const delay = backoffDelay(Math.max(failures, 1), { initialDelayMs: Math.min(this.pollIntervalMs, 1_000), maxDelayMs: this.maxBackoffMs });
+      if (!this.stopping) await this.listenAlarm.sleep(delay);
+    }
+  }
+
+  /** Resolves when the connection ends (stop, or the server closing it). */
+  private async listenOnce(): Promise<void> {
+    const driver = this.dataSource.driver as unknown as { master?: { options?: object }; postgres?: { Client?: new (options: object) => ListeningClient } };
+    const Client = driver.postgres?.Client;
+    if (!Client || !driver.master?.options) throw new Error('listening for NOTIFY needs the pg driver');
+    const client = new Client({ ...driver.master.options, application_name: 'outbox-relay-listener' });
+    const ended = new Promise<void>((resolve, reject) => {
+      client.on('error', (error) => reject(error ?? new Error('listener connection failed')));
+      client.on('end', () => resolve());
+    });
+    ended.catch(() => undefined);
+    client.on('notification', () => this.wake());
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdentifier(outboxChannel(this.dataSource))}`);
+      this.isListening = true;
+      this.logger.debug({ channel: outboxChannel(this.dataSource) }, 'outbox relay listening for commits');
+      // Rows committed while no one was listening go out now rather than at the next poll.
+      this.wake();
+      if (this.stopping) return;
+      await ended;
+    } finally {
+      this.listener = undefined;
+      await client.end().catch(() => undefined);
+    }
   }
 
   /** Asks for a round now; call it after committing a transaction that added events. */
@@ -145,6 +218,10 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopping = true;
     this.alarm.wake();
+    this.listenAlarm.wake();
+    await this.listener?.end().catch(() => undefined);
+    await this.listening;
+    this.listening = undefined;
     await this.loop;
     this.loop = undefined;
     await this.exclusive(async () => {

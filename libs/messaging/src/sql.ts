@@ -14,3 +14,15 @@ export function messagingTable(dataSource: DataSource, table: MessagingTable): s
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/**
+ * The NOTIFY channel that tells relays of this outbox (in any process) that rows were committed:
+ * one per schema, cut to PostgreSQL's 63-byte identifier limit (a shared prefix only means an
+ * extra wake-up).
+ */
+export function outboxChannel(dataSource: DataSource): string {
+  const schema = (dataSource.options as { schema?: string }).schema ?? 'public';
+  let channel = `outbox:${schema}`;
+  while (Buffer.byteLength(channel) > 63) channel = channel.slice(0, -1);
+  return channel;
+}

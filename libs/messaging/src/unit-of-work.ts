@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventPayload, EventType } from '@offboarding/contracts';
 import type { EventEnvelope } from './cloud-event';
 import { decodeOutcome, encodeOutcome, type IdempotencyKeys, type IdempotencyPolicy, markIdempotentReplay, nextIdempotentStep, type RecordedOutcome } from './idempotency';
-import type { Outbox, PublishOptions } from './outbox';
+import { discardOutboxRows, flushOutboxRows, type Outbox, type PublishOptions } from './outbox';
 
 export interface Transaction {
   manager: EntityManager;
@@ -67,6 +67,7 @@ export class UnitOfWork {
 
   /** Runs the work; a refusal of the domain becomes the outcome, its changes rolled back. */
   private async executeRecording<T>(tx: Transaction, work: (tx: Transaction) => Promise<T>, policy: IdempotencyPolicy): Promise<RecordedOutcome> {
+    await flushOutboxRows(tx.manager);
     await tx.manager.query('SAVEPOINT idempotent_work');
     try {
       return { result: await work(tx) };
@@ -74,6 +75,7 @@ export class UnitOfWork {
       const refusal = policy.recordable(error);
       if (!refusal) throw error;
       await tx.manager.query('ROLLBACK TO SAVEPOINT idempotent_work');
+      discardOutboxRows(tx.manager);
       return { error: refusal };
     }
   }

@@ -223,6 +223,47 @@ describe('entitlement and organization lifecycle', () => {
       await expect(h.offboarding.cancel(org.id, actor)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     });
 
+    it('cancels them all with one statement per change set, publishing per entitlement in order: cancellation, refund, audit entry', async () => {
+      const org = await customer();
+      await h.policies.set({ organizationId: org.id, portalVisibilityDays: 90, dataRetentionDays: 365, allowReactivation: true, reactivationWindowDays: 90, refundEligible: true, gracePeriodDays: 30, actor });
+      const plain = await grant(org.id, 'PLG');
+      const prepaid = await h.entitlements.grant({
+        organizationId: org.id,
+        class: 'SVC',
+        product: 'Managed support',
+        prepaid: { amountMinor: 36_500, currency: 'EUR', from: new Date('2026-01-01T10:00:00Z'), until: new Date('2027-01-01T10:00:00Z') },
+        actor,
+      });
+      const third = await grant(org.id, 'ENV');
+      const before = (await h.events(org.id)).length;
+      const today = h.clock.now().toISOString().slice(0, 10);
+      await h.offboarding.start({ organizationId: org.id, reason: 'CONTRACT_END', dayZero: today, pointOfContact: 'am-1', actor });
+      const events = (await h.events(org.id)).slice(before);
+      const summary = events.map((e) => {
+        const kind = e.type.split('.')[3];
+        if (kind === 'audit_recorded') return `audit ${String(e.payload.action)} ${String(e.payload.subjectId === org.id ? 'org' : e.payload.subjectId)}`;
+        if (kind === 'entitlement_cancelled') return `cancelled ${String(e.payload.entitlementId)} remaining ${String(e.payload.remainingActiveEntitlements)}`;
+        if (kind === 'refund_quoted') return `refund ${String(e.payload.entitlementId)} ${String(e.payload.amountMinor)}`;
+        return kind;
+      });
+      // Cancelled in lock order: creation time, then id (the test clock stands still, so by id).
+      const [first, second, last] = [plain, prepaid, third].map((entitlement) => entitlement.id).sort();
+      const quote = (await h.entitlements.findById(prepaid.id))?.refundQuote;
+      expect(quote?.amountMinor).toBeGreaterThan(0);
+      const refund = (id: string) => (id === prepaid.id ? [`refund ${id} ${quote?.amountMinor}`] : []);
+      expect(summary).toEqual([
+        'offboarding_started',
+        'audit organization.start_offboarding org',
+        ...[first, second, last].flatMap((id, index) => [`cancelled ${id} remaining ${2 - index}`, ...refund(id), `audit entitlement.cancel ${id}`]),
+        'offboarding_entitlements_cancelled',
+      ]);
+      for (const entitlement of [plain, prepaid, third]) {
+        expect(await h.entitlements.findById(entitlement.id)).toMatchObject({ status: 'CANCELLED', cancellationReason: 'CONTRACT_END', suspendedAt: null });
+      }
+      expect((await h.entitlements.findById(plain.id))?.refundQuote).toBeNull();
+      expect((await h.organizations.getById(org.id)).cancelledAt).not.toBeNull();
+    });
+
     it('with a future day 0 cancels on that day through the job, and can be called off before it', async () => {
       const org = await customer();
       const entitlement = await grant(org.id, 'ENV');

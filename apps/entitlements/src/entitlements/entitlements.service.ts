@@ -159,43 +159,9 @@ export class EntitlementsService {
     actor: string,
     known: CancellationContext = {},
   ): Promise<EntitlementEntity> {
-    const before = entitlement.status;
-    const status = nextEntitlementStatus(entitlement.status, EntitlementAction.cancel);
     const now = this.clock.now();
     const effective = known.policy ?? (await this.policies.effective(entitlement.organizationId, tx.manager));
-    const policy: CancellationPolicySnapshot = {
-      portalVisibilityDays: effective.portalVisibilityDays,
-      dataRetentionDays: effective.dataRetentionDays,
-      allowReactivation: effective.allowReactivation,
-      reactivationWindowDays: effective.reactivationWindowDays,
-      refundEligible: effective.refundEligible,
-      gracePeriodDays: effective.gracePeriodDays,
-    };
-    const refund =
-      policy.refundEligible && entitlement.prepaidAmountMinor !== null
-        ? prorateRefund(
-            {
-              amountMinor: entitlement.prepaidAmountMinor,
-              currency: entitlement.currency ?? 'EUR',
-              from: entitlement.prepaidFrom ?? now,
-              until: entitlement.prepaidUntil ?? now,
-            },
-            now,
-          )
-        : null;
-
-    Object.assign(entitlement, clearedSuspension(), {
-      status,
-      cancelledAt: now,
-      cancellationReason: reason,
-      cancellationNotes: notes,
-      cancelledBy: actor,
-      policySnapshot: policy,
-      reactivatableUntil: policy.allowReactivation ? addDays(now, policy.reactivationWindowDays) : null,
-      portalVisibleUntil: addDays(now, policy.portalVisibilityDays),
-      refundQuote: refund ? { ...refund, quotedAt: now.toISOString() } : null,
-      updatedAt: now,
-    });
+    const { before, policy } = applyCancellation(entitlement, reason, notes, actor, effective, now);
     await tx.manager.update(EntitlementEntity, { id: entitlement.id }, cancellationColumns(entitlement));
 
     const remaining =
@@ -206,6 +172,57 @@ export class EntitlementsService {
       }));
     if (remaining === 0) await tx.manager.update(OrganizationEntity, { id: entitlement.organizationId }, { cancelledAt: now, updatedAt: now });
 
+    await this.publishCancelled(tx, entitlement, reason, actor, policy, remaining, now);
+    await this.audit(tx, entitlement, actor, 'entitlement.cancel', reason, before);
+    return entitlement;
+  }
+
+  /**
+   * `cancelLocked` for all of an organization's open entitlements, which the caller holds locked,
+   * in their order and with the same rows and events: one update per set of identical changes
+   * (usually one), one insert of the audit entries. None are left open afterwards.
+   */
+  async cancelAllLocked(
+    tx: Transaction,
+    entitlements: readonly EntitlementEntity[],
+    reason: CancellationReason,
+    notes: string | null,
+    actor: string,
+    policy: EffectivePolicy,
+  ): Promise<void> {
+    if (entitlements.length === 0) return;
+    const now = this.clock.now();
+    const applied = entitlements.map((entitlement) => ({ entitlement, ...applyCancellation(entitlement, reason, notes, actor, policy, now) }));
+    const sameChange = new Map<string, { columns: ReturnType<typeof cancellationColumns>; ids: string[] }>();
+    for (const { entitlement } of applied) {
+      const columns = cancellationColumns(entitlement);
+      const key = JSON.stringify(columns);
+      const group = sameChange.get(key) ?? { columns, ids: [] };
+      group.ids.push(entitlement.id);
+      sameChange.set(key, group);
+    }
+    for (const { columns, ids } of sameChange.values()) await tx.manager.update(EntitlementEntity, { id: In(ids) }, columns);
+    const organizationIds = [...new Set(entitlements.map((entitlement) => entitlement.organizationId))];
+    await tx.manager.update(OrganizationEntity, { id: In(organizationIds) }, { cancelledAt: now, updatedAt: now });
+    await this.auditLog.recordAll(
+      tx,
+      applied.map(({ entitlement, before }) => this.auditEntry(entitlement, actor, 'entitlement.cancel', reason, before)),
+      (index) => {
+        const { entitlement, policy: snapshot } = applied[index];
+        return this.publishCancelled(tx, entitlement, reason, actor, snapshot, entitlements.length - index - 1, now);
+      },
+    );
+  }
+
+  private async publishCancelled(
+    tx: Transaction,
+    entitlement: EntitlementEntity,
+    reason: CancellationReason,
+    actor: string,
+    policy: CancellationPolicySnapshot,
+    remaining: number,
+    now: Date,
+  ): Promise<void> {
     await tx.publish('com.offboarding.entitlements.entitlement_cancelled.v1', entitlement.organizationId, {
       organizationId: entitlement.organizationId,
       entitlementId: entitlement.id,
@@ -225,8 +242,6 @@ export class EntitlementsService {
         ...entitlement.refundQuote,
       });
     }
-    await this.audit(tx, entitlement, actor, 'entitlement.cancel', reason, before);
-    return entitlement;
   }
 
   /** An admin suspends an active entitlement (no grace period: it stays suspended until resumed). */
@@ -505,7 +520,11 @@ export class EntitlementsService {
     reason: string | null,
     before: EntitlementStatus | null,
   ) {
-    return this.auditLog.record(tx, {
+    return this.auditLog.record(tx, this.auditEntry(entitlement, actor, action, reason, before));
+  }
+
+  private auditEntry(entitlement: EntitlementEntity, actor: string, action: string, reason: string | null, before: EntitlementStatus | null) {
+    return {
       organizationId: entitlement.organizationId,
       actor,
       action,
@@ -514,7 +533,7 @@ export class EntitlementsService {
       subjectId: entitlement.id,
       beforeStatus: before,
       afterStatus: entitlement.status,
-    });
+    };
   }
 }
 
@@ -540,6 +559,55 @@ function clearedCancellation() {
 }
 
 /** The columns a cancellation changes, for one UPDATE. */
+/**
+ * Snapshots the policy in force on the entitlement, computes the reactivation and portal windows
+ * and any refund, and sets its cancellation columns (not yet written).
+ */
+function applyCancellation(
+  entitlement: EntitlementEntity,
+  reason: CancellationReason,
+  notes: string | null,
+  actor: string,
+  effective: EffectivePolicy,
+  now: Date,
+): { before: EntitlementStatus; policy: CancellationPolicySnapshot } {
+  const before = entitlement.status;
+  const status = nextEntitlementStatus(entitlement.status, EntitlementAction.cancel);
+  const policy: CancellationPolicySnapshot = {
+    portalVisibilityDays: effective.portalVisibilityDays,
+    dataRetentionDays: effective.dataRetentionDays,
+    allowReactivation: effective.allowReactivation,
+    reactivationWindowDays: effective.reactivationWindowDays,
+    refundEligible: effective.refundEligible,
+    gracePeriodDays: effective.gracePeriodDays,
+  };
+  const refund =
+    policy.refundEligible && entitlement.prepaidAmountMinor !== null
+      ? prorateRefund(
+          {
+            amountMinor: entitlement.prepaidAmountMinor,
+            currency: entitlement.currency ?? 'EUR',
+            from: entitlement.prepaidFrom ?? now,
+            until: entitlement.prepaidUntil ?? now,
+          },
+          now,
+        )
+      : null;
+  Object.assign(entitlement, clearedSuspension(), {
+    status,
+    cancelledAt: now,
+    cancellationReason: reason,
+    cancellationNotes: notes,
+    cancelledBy: actor,
+    policySnapshot: policy,
+    reactivatableUntil: policy.allowReactivation ? addDays(now, policy.reactivationWindowDays) : null,
+    portalVisibleUntil: addDays(now, policy.portalVisibilityDays),
+    refundQuote: refund ? { ...refund, quotedAt: now.toISOString() } : null,
+    updatedAt: now,
+  });
+  return { before, policy };
+}
+
 function cancellationColumns(entitlement: EntitlementEntity) {
   const { status, cancelledAt, cancellationReason, cancellationNotes, cancelledBy, policySnapshot, reactivatableUntil, portalVisibleUntil, refundQuote, updatedAt } = entitlement;
   return {

@@ -303,17 +303,16 @@ export class OffboardingService {
     const open = await this.entitlements.openEntitlements(offboardingCase.organizationId, tx.manager);
     // All of them locked: the policy is read once and what remains open is known.
     const policy = known ?? (await this.policies.effective(offboardingCase.organizationId, tx.manager));
-    for (const [index, entitlement] of open.entries()) {
-      await this.entitlements.cancelLocked(tx, entitlement, offboardingCase.reason, `offboarding case ${offboardingCase.id}`, actor, {
-        policy,
-        remainingAfter: open.length - index - 1,
-      });
-    }
+    await this.entitlements.cancelAllLocked(tx, open, offboardingCase.reason, `offboarding case ${offboardingCase.id}`, actor, policy);
     const now = this.clock.now();
     offboardingCase.status = OffboardingCaseStatus.ENTITLEMENTS_CANCELLED;
     offboardingCase.entitlementsCancelledAt = now;
     offboardingCase.updatedAt = now;
-    await tx.manager.save(OffboardingCaseEntity, offboardingCase);
+    await tx.manager.update(
+      OffboardingCaseEntity,
+      { id: offboardingCase.id },
+      { status: offboardingCase.status, entitlementsCancelledAt: now, updatedAt: now },
+    );
     await tx.publish('com.offboarding.entitlements.offboarding_entitlements_cancelled.v1', offboardingCase.organizationId, {
       organizationId: offboardingCase.organizationId,
       caseId: offboardingCase.id,

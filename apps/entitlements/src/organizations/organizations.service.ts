@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { DEFAULT_CANCELLATION_POLICY, EntitlementStatus, type EventPayload, OrganizationStatus, OrganizationType } from '@offboarding/contracts';
-import { joinTransaction, Outbox, type Transaction, UnitOfWork } from '@offboarding/messaging';
+import { discardOutboxRows, flushOutboxRows, joinTransaction, Outbox, type Transaction, UnitOfWork } from '@offboarding/messaging';
 import {
   LOGGER,
   addDays,
@@ -221,12 +221,14 @@ export class OrganizationsService {
     if (!organization || organization.status !== OrganizationStatus.OFFBOARDING) return;
     const tx = joinTransaction(manager, this.outbox);
     try {
+      await flushOutboxRows(manager);
       await manager.query('SAVEPOINT archive_on_completion');
       await this.archiveLocked(tx, organization, COMPLETION_ACTOR);
       await manager.query('RELEASE SAVEPOINT archive_on_completion');
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await manager.query('ROLLBACK TO SAVEPOINT archive_on_completion');
+      discardOutboxRows(manager);
       this.logger.warn({ organizationId: organization.id, reason: error.message }, 'offboarding completed but the vendor could not be archived');
     }
   }

@@ -129,6 +129,69 @@ describe('downstream resources follow their entitlement', () => {
     expect(published.every((e) => e.payload.entitlementId === events.entitlementId && e.payload.class === testCase.class)).toBe(true);
   });
 
+  it('a run of cancellations applied by the batch form changes and publishes exactly what applying them one at a time does', async () => {
+    const classes: EntitlementClass[] = ['PLG', 'PLG', 'ENV', 'PLG', 'PLG', 'SVC', 'AFL', 'EDU', 'ORD', 'PLG'];
+    const tables = [...new Set(CASES.flatMap((testCase) => Object.keys(testCase.expected)))];
+    /** One organization's offboarding wave, applied one way or the other; its effects with ids replaced by their order. */
+    async function wave(apply: (events: ReturnType<ReturnType<typeof entitlementEvents>['cancelled']>[]) => Promise<boolean[]>) {
+      const organizationId = randomUUID();
+      // This organization keeps its AFL resources (ProvisioningPolicy), so both policy paths run.
+      await kit.policies.set({ organizationId, class: 'AFL', deprovisionOnCancel: false, actor: 'staff-1' });
+      const entitlements = classes.map((entitlementClass) => entitlementEvents(organizationId, entitlementClass));
+      for (const events of entitlements) await kit.deliver(events.granted());
+      const cancels = entitlements.map((events, index) => events.cancelled('2026-02-01T00:00:00.000Z', 10 + index));
+      // The same cancellation again under a new event id, within the run: applied once.
+      const answered = await apply([...cancels, { ...cancels[1], id: randomUUID() }]);
+      const names = new Map<string, string>([[organizationId, 'org']]);
+      entitlements.forEach((events, index) => names.set(events.entitlementId, `e${index}`));
+      const statuses: Record<string, string[]> = {};
+      for (const [index, events] of entitlements.entries()) {
+        for (const table of tables) {
+          const found = (await kit.statuses(table, events.entitlementId)).sort();
+          if (found.length > 0) statuses[`e${index}.${table}`] = found;
+        }
+      }
+      const known = await kit.db.dataSource.query<{ status: string; cancelled_at: Date }[]>(
+        `SELECT status, cancelled_at FROM "${kit.db.schema}".known_entitlements WHERE organization_id = $1 ORDER BY entitlement_id`,
+        [organizationId],
+      );
+      const published = (await kit.outbox(organizationId)).map((event) =>
+        JSON.parse(JSON.stringify(event), (key, value: unknown) => {
+          if (typeof value === 'string' && names.has(value)) return names.get(value);
+          // Ids of rows created in the wave (licences, balances, ledger entries) differ between the two.
+          return typeof value === 'string' && (key === 'id' || key.endsWith('Id')) ? '(id)' : value;
+        }) as unknown,
+      );
+      return { answered, statuses, known: known.map((row) => [row.status, row.cancelled_at.toISOString()]), published };
+    }
+
+    const oneAtATime = await wave(async (events) => {
+      const answers: boolean[] = [];
+      for (const event of events) answers.push(await kit.deliver(event));
+      return answers;
+    });
+    const asRun = await wave((events) => kit.deliverRun(events));
+    expect(oneAtATime.answered).toEqual([...classes.map(() => true), true]);
+    expect(asRun).toEqual(oneAtATime);
+    expect(asRun.published.filter((event) => (event as { type: string }).type.endsWith('license_cancelled.v1'))).toHaveLength(5);
+  });
+
+  it('a run of cancellations that cannot all be applied changes nothing (the consumer then applies them one at a time)', async () => {
+    const organizationId = randomUUID();
+    const known = entitlementEvents(organizationId, 'PLG');
+    await kit.deliver(known.granted());
+    const published = await kit.outbox(organizationId);
+    const never = entitlementEvents(organizationId, 'PLG');
+    const run = [known.cancelled(), never.cancelled()];
+    await expect(kit.deliverRun(run)).rejects.toThrow(UnknownEntitlementError);
+    expect(await kit.statuses('licenses', known.entitlementId)).toEqual(['ACTIVE']);
+    expect((await kit.knownEntitlements.findById(known.entitlementId))?.status).toBe('ACTIVE');
+    expect(await kit.outbox(organizationId)).toEqual(published);
+    // Nothing of the run reached the inbox: the consumer's one-at-a-time pass applies the first.
+    expect(await kit.deliver(run[0])).toBe(true);
+    expect(await kit.statuses('licenses', known.entitlementId)).toEqual(['CANCELLED']);
+  });
+
   it('counts what changed in each resource-state event, and schedules environment teardown from the retention snapshot', async () => {
     const organizationId = randomUUID();
     const env = entitlementEvents(organizationId, 'ENV');

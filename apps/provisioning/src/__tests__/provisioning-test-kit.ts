@@ -10,7 +10,7 @@ import {
   type EventPayload,
   type EventType,
 } from '@offboarding/contracts';
-import { type EventEnvelope, type EventHandler, Outbox, recordInInbox, UnitOfWork } from '@offboarding/messaging';
+import { type BatchEventHandler, type EventEnvelope, type EventHandler, Outbox, recordAllInInbox, recordInInbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase } from '@offboarding/persistence';
 import { Clock, createLogger, EventHandlerRegistry, JobScheduler, loadServiceConfig, MaskingKeys } from '@offboarding/platform';
 import { LocalDirectoryStorage } from '@offboarding/storage';
@@ -175,6 +175,26 @@ export async function openProvisioningKit(start = new Date('2026-01-01T09:00:00Z
     });
   }
 
+  /**
+   * What the consumer does with a run of consecutive events of one type that has a batch form:
+   * their inbox rows and the batch form's effects in one transaction. Answers which were new.
+   */
+  async function deliverRun<T extends EventType>(events: EventEnvelope<T>[]): Promise<boolean[]> {
+    const types = new Set(events.map((event) => event.type));
+    const [type] = types;
+    const batch: BatchEventHandler<T> | undefined = registry.allBatches()[type];
+    if (types.size !== 1 || !batch) throw new Error(`provisioning has no batch form for ${[...types].join(', ')}`);
+    return dataSource.transaction(async (manager) => {
+      const fresh = await recordAllInInbox(manager, events);
+      const isNew = events.map((event) => fresh.delete(event.id));
+      await batch(
+        events.filter((_, index) => isNew[index]),
+        manager,
+      );
+      return isNew;
+    });
+  }
+
   const q = (table: string) => `"${db.schema}".${table}`;
   return {
     db,
@@ -199,6 +219,7 @@ export async function openProvisioningKit(start = new Date('2026-01-01T09:00:00Z
     teardownJob,
     logger,
     deliver,
+    deliverRun,
     /** Statuses of one table's rows for an entitlement, oldest first. */
     async statuses(table: string, entitlementId: string): Promise<string[]> {
       const rows = await dataSource.query<{ status: string }[]>(`SELECT status FROM ${q(table)} WHERE entitlement_id = $1 ORDER BY created_at, id`, [entitlementId]);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { EntitlementStatus, type EventPayload } from '@offboarding/contracts';
 import { DomainError, ErrorCode, NotFoundError } from '@offboarding/platform';
 import type { EntitlementRef } from '../shared/class-resources';
@@ -92,6 +92,60 @@ export class KnownEntitlementsService {
       { status: entitlement.status, updatedAt: entitlement.updatedAt, cancelledAt: entitlement.cancelledAt },
     );
     return { kind: 'apply', entitlement, before };
+  }
+
+  /**
+   * `step` for several events in order, with one locking read and one update: the result for
+   * each event is what `step` would have answered applying them one after another (a second event
+   * for the same entitlement sees the first one's change). Refuses by throwing as `step` does.
+   */
+  async stepAll(
+    manager: EntityManager,
+    events: readonly { entitlementId: string; organizationId: string; cancelledAt?: Date }[],
+    action: KnownEntitlementAction,
+    now: Date,
+  ): Promise<LifecycleStep[]> {
+    const ids = [...new Set(events.map((event) => event.entitlementId))].sort();
+    const locked = await manager.find(KnownEntitlementEntity, {
+      where: { entitlementId: In(ids) },
+      order: { entitlementId: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const byId = new Map(locked.map((entitlement) => [entitlement.entitlementId, entitlement]));
+    const transition = KNOWN_ENTITLEMENT_TRANSITIONS[action];
+    const changed = new Map<string, KnownEntitlementEntity>();
+    const steps = events.map((event): LifecycleStep => {
+      const entitlement = byId.get(event.entitlementId);
+      if (!entitlement) throw new UnknownEntitlementError(event.entitlementId);
+      if (entitlement.organizationId !== event.organizationId) {
+        throw new Error(`entitlement ${event.entitlementId} belongs to organization ${entitlement.organizationId}, not ${event.organizationId}`);
+      }
+      if (entitlement.status === transition.to && !transition.from.includes(entitlement.status)) {
+        return { kind: 'already-applied', entitlement: { ...entitlement } };
+      }
+      if (!transition.from.includes(entitlement.status)) {
+        throw new Error(`cannot ${action} entitlement ${entitlement.entitlementId}: it is ${entitlement.status} here`);
+      }
+      const before = entitlement.status;
+      entitlement.status = transition.to;
+      entitlement.updatedAt = now;
+      if (action === 'cancel') entitlement.cancelledAt = event.cancelledAt ?? now;
+      if (action === 'reactivate') entitlement.cancelledAt = null;
+      changed.set(entitlement.entitlementId, entitlement);
+      return { kind: 'apply', entitlement: { ...entitlement }, before };
+    });
+    if (changed.size > 0) {
+      const rows = [...changed.values()];
+      const values = rows.map((_, i) => `($${i * 3 + 1}::uuid, $${i * 3 + 2}::varchar, $${i * 3 + 3}::timestamptz)`);
+      await manager.query(
+        `UPDATE ${tableOf(manager, KnownEntitlementEntity)} AS known
+            SET status = changed.status, cancelled_at = changed.cancelled_at, updated_at = $${rows.length * 3 + 1}
+           FROM (VALUES ${values.join(', ')}) AS changed (entitlement_id, status, cancelled_at)
+          WHERE known.entitlement_id = changed.entitlement_id`,
+        [...rows.flatMap((row) => [row.entitlementId, row.status, row.cancelledAt]), now],
+      );
+    }
+    return steps;
   }
 
   /** For customer and admin actions that need a live entitlement of a given class. */

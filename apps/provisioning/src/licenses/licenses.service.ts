@@ -101,6 +101,53 @@ export class LicensesService implements ClassResources {
     return { licenses: licenses.length };
   }
 
+  /** `deprovision` for several entitlements: one locking read and one update for all their licences. */
+  async deprovisionAll(
+    manager: EntityManager,
+    items: readonly { entitlement: EntitlementRef; context: DeprovisionContext }[],
+    each: (index: number, counts: ResourceCounts) => Promise<void>,
+  ): Promise<void> {
+    const ids = [...new Set(items.map((item) => item.entitlement.entitlementId))];
+    const licenses = await manager.find(LicenseEntity, {
+      where: { entitlementId: In(ids), status: In(LICENSE_TRANSITIONS.cancel.from) },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    // In the order `deprovision` would meet them: by entitlement as the items come, a licence once.
+    const taken = new Set<string>();
+    const perItem = items.map(({ entitlement, context }) => {
+      const mine = licenses.filter((license) => license.entitlementId === entitlement.entitlementId && !taken.has(license.id));
+      for (const license of mine) {
+        taken.add(license.id);
+        license.status = nextLicenseStatus(license.status, 'cancel');
+        license.cancelledAt = context.now;
+      }
+      return mine;
+    });
+    const changed = perItem.flat();
+    if (changed.length > 0) {
+      const values = changed.map((_, i) => `($${i * 3 + 1}::uuid, $${i * 3 + 2}::varchar, $${i * 3 + 3}::timestamptz)`);
+      await manager.query(
+        `UPDATE ${tableOf(manager, LicenseEntity)} AS license
+            SET status = changed.status, cancelled_at = changed.cancelled_at
+           FROM (VALUES ${values.join(', ')}) AS changed (id, status, cancelled_at)
+          WHERE license.id = changed.id`,
+        changed.flatMap((license) => [license.id, license.status, license.cancelledAt]),
+      );
+    }
+    for (const [index, mine] of perItem.entries()) {
+      for (const license of mine) {
+        await this.outbox.add(manager, 'com.offboarding.provisioning.license_cancelled.v1', license.organizationId, {
+          organizationId: license.organizationId,
+          entitlementId: license.entitlementId,
+          licenseId: license.id,
+          cancelledAt: items[index].context.now.toISOString(),
+        });
+      }
+      await each(index, { licenses: mine.length });
+    }
+  }
+
   /** The same key works again after reactivation, so installed sites need no new configuration. */
   async reprovision(manager: EntityManager, entitlement: EntitlementRef): Promise<ResourceCounts> {
     const licenses = await transitionAll(manager, LicenseEntity, LICENSE_TRANSITIONS, 'reactivate', {

@@ -11,7 +11,7 @@ import { KnownEntitlementsService, toRef } from '../known-entitlements/known-ent
 import { LicensesService } from '../licenses/licenses.service';
 import { ProvisioningPoliciesService } from '../policies/provisioning-policies.service';
 import { ServiceContractsService } from '../service-contracts/service-contracts.service';
-import type { ClassResources } from '../shared/class-resources';
+import type { ClassResources, EntitlementRef, ResourceCounts } from '../shared/class-resources';
 
 /**
  * Applies an entitlement's lifecycle to the resources its class feeds, and publishes one
@@ -99,11 +99,68 @@ export class EntitlementLifecycleService {
     const deprovisioned = policy.deprovisionOnCancel
       ? await this.resourcesOf(entitlement.class).deprovision(manager, entitlement, { now, teardownDueAt })
       : {};
+    await this.publishDeprovisioned(manager, { entitlement, deprovisionOnCancel: policy.deprovisionOnCancel, teardownDueAt }, deprovisioned, now);
+  }
+
+  /**
+   * `onCancelled` for a run of cancellations, in order, with set-based statements: one locking
+   * read and one update of the known entitlements, one policy read per organization and class,
+   * and each class's `deprovisionAll` for consecutive entitlements of that class where it has one.
+   */
+  async onCancelledAll(manager: EntityManager, events: readonly EventPayload<'com.offboarding.entitlements.entitlement_cancelled.v1'>[]): Promise<void> {
+    const now = this.clock.now();
+    const steps = await this.knownEntitlements.stepAll(
+      manager,
+      events.map((event) => ({ entitlementId: event.entitlementId, organizationId: event.organizationId, cancelledAt: new Date(event.cancelledAt) })),
+      'cancel',
+      now,
+    );
+    const policies = new Map<string, boolean>();
+    const items: { entitlement: EntitlementRef; deprovisionOnCancel: boolean; teardownDueAt: Date }[] = [];
+    for (const [index, step] of steps.entries()) {
+      if (step.kind === 'already-applied') continue;
+      const entitlement = toRef(step.entitlement);
+      const key = `${entitlement.organizationId}/${entitlement.class}`;
+      let deprovisionOnCancel = policies.get(key);
+      if (deprovisionOnCancel === undefined) {
+        deprovisionOnCancel = (await this.policies.effective(manager, entitlement.organizationId, entitlement.class)).deprovisionOnCancel;
+        policies.set(key, deprovisionOnCancel);
+      }
+      const event = events[index];
+      items.push({ entitlement, deprovisionOnCancel, teardownDueAt: addDays(new Date(event.cancelledAt), event.policy.dataRetentionDays) });
+    }
+    const deprovisioned = (item: (typeof items)[number], counts: ResourceCounts) => this.publishDeprovisioned(manager, item, counts, now);
+    for (let start = 0; start < items.length; ) {
+      const first = items[start];
+      const resources = this.resourcesOf(first.entitlement.class);
+      let end = start + 1;
+      if (first.deprovisionOnCancel && resources.deprovisionAll) {
+        while (end < items.length && items[end].deprovisionOnCancel && items[end].entitlement.class === first.entitlement.class) end += 1;
+        const segment = items.slice(start, end);
+        await resources.deprovisionAll(
+          manager,
+          segment.map((item) => ({ entitlement: item.entitlement, context: { now, teardownDueAt: item.teardownDueAt } })),
+          (index, counts) => deprovisioned(segment[index], counts),
+        );
+      } else {
+        const counts = first.deprovisionOnCancel ? await resources.deprovision(manager, first.entitlement, { now, teardownDueAt: first.teardownDueAt }) : {};
+        await deprovisioned(first, counts);
+      }
+      start = end;
+    }
+  }
+
+  private async publishDeprovisioned(
+    manager: EntityManager,
+    { entitlement, deprovisionOnCancel, teardownDueAt }: { entitlement: EntitlementRef; deprovisionOnCancel: boolean; teardownDueAt: Date },
+    deprovisioned: ResourceCounts,
+    now: Date,
+  ): Promise<void> {
     await this.outbox.add(manager, 'com.offboarding.provisioning.resources_deprovisioned.v1', entitlement.organizationId, {
       ...this.subject(entitlement),
-      deprovisionOnCancel: policy.deprovisionOnCancel,
+      deprovisionOnCancel,
       deprovisioned,
-      teardownDueAt: policy.deprovisionOnCancel && (deprovisioned.environments ?? 0) > 0 ? teardownDueAt.toISOString() : null,
+      teardownDueAt: deprovisionOnCancel && (deprovisioned.environments ?? 0) > 0 ? teardownDueAt.toISOString() : null,
       deprovisionedAt: now.toISOString(),
     });
   }

@@ -44,5 +44,16 @@ export interface ClassResources {
   suspend(manager: EntityManager, entitlement: EntitlementRef, now: Date): Promise<ResourceCounts>;
   restore(manager: EntityManager, entitlement: EntitlementRef, now: Date): Promise<ResourceCounts>;
   deprovision(manager: EntityManager, entitlement: EntitlementRef, context: DeprovisionContext): Promise<ResourceCounts>;
+  /**
+   * Optional set-based `deprovision` of several entitlements of this class, with the same effect
+   * and the same events in the same order as calling it for each in turn: for each entitlement, in
+   * order, the resource events are added to the outbox and then `each` is awaited with its counts
+   * (the caller adds its own event for the entitlement there).
+   */
+  deprovisionAll?(
+    manager: EntityManager,
+    items: readonly { entitlement: EntitlementRef; context: DeprovisionContext }[],
+    each: (index: number, counts: ResourceCounts) => Promise<void>,
+  ): Promise<void>;
   reprovision(manager: EntityManager, entitlement: EntitlementRef, now: Date): Promise<ResourceCounts>;
 }

@@ -131,6 +131,8 @@ export interface Harness {
   jobs: Map<string, ScheduledJob>;
   /** Delivers another service's event as the consumer would: trail + reaction in one inbox transaction. */
   deliver<T extends EventType>(type: T, data: EventPayload<T>): Promise<EventEnvelope<T>>;
+  /** Delivers consecutive events as the consumer applies a run of them: one transaction, one call of their batch form. */
+  deliverRun(events: { type: EventType; data: unknown }[]): Promise<void>;
   runJob(name: 'timeline-tick' | 'purge'): Promise<number>;
   /** Retention's own events of an organization, oldest first. */
   published(organizationId: string): Promise<{ type: string; payload: Record<string, unknown> }[]>;
@@ -166,6 +168,17 @@ export async function openHarness(options: { now: string; database?: ServiceData
   const scheduler = { register: (job: ScheduledJob) => jobs.set(job.name, job) } as unknown as JobScheduler;
   new RetentionWiring(registry, scheduler, outbox, auditTrail, timeline, masking, purge, exports).onModuleInit();
   const handlers = registry.all() as Record<string, (event: EventEnvelope, manager: EntityManager) => Promise<void>>;
+  const batches = registry.allBatches() as Record<string, (events: EventEnvelope[], manager: EntityManager) => Promise<void>>;
+  const envelopeOf = (type: EventType, data: unknown) =>
+    ({
+      id: randomUUID(),
+      type,
+      source: eventSource(eventCatalog[type].producer),
+      subject: (data as { organizationId: string }).organizationId,
+      time: clock.now().toISOString(),
+      specversion: '1.0',
+      data,
+    }) as EventEnvelope;
   return {
     db,
     clock,
@@ -180,17 +193,15 @@ export async function openHarness(options: { now: string; database?: ServiceData
     masking,
     jobs,
     async deliver(type, data) {
-      const envelope = {
-        id: randomUUID(),
-        type,
-        source: eventSource(eventCatalog[type].producer),
-        subject: (data as { organizationId: string }).organizationId,
-        time: clock.now().toISOString(),
-        specversion: '1.0',
-        data,
-      } as EventEnvelope<typeof type>;
+      const envelope = envelopeOf(type, data) as EventEnvelope<typeof type>;
       await db.dataSource.transaction((manager) => handlers[type](envelope as EventEnvelope, manager));
       return envelope;
+    },
+    async deliverRun(events) {
+      const envelopes = events.map(({ type, data }) => envelopeOf(type, data));
+      const batch = batches[envelopes[0].type];
+      if (!batch || envelopes.some((envelope) => batches[envelope.type] !== batch)) throw new Error('these events share no batch form');
+      await db.dataSource.transaction((manager) => batch(envelopes, manager));
     },
     async runJob(name) {
       return (await jobs.get(name)!.run({ now: clock.now(), logger })).processed;

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { maskPii } from '@offboarding/platform';
 import { waitFor } from '@offboarding/testing';
 import { certificateHash } from '../purge/certificate';
+import type { EventType } from '@offboarding/contracts';
 import { toExportModel } from '../timeline/retention.mappers';
-import { cancelLast, createOrganization, type Harness, openHarness, startOffboarding } from './harness';
+import { cancelLast, createOrganization, type Harness, openHarness, policy as samplePolicy, startOffboarding } from './harness';
 import { readZip } from './zip-reader';
 
 const day0 = '2025-01-01T09:00:00.000Z';
@@ -249,6 +250,69 @@ describe('retention: extensions, holds, bad input, win-back', () => {
     const statuses = (await h.timeline.milestones(closed!.id)).map((m) => m.status);
     expect(statuses.filter((status) => status === 'PENDING' || status === 'BLOCKED')).toEqual([]);
     expect(statuses).toContain('SKIPPED');
+  });
+
+  it('records a run of events with the batch form exactly as one at a time: same trail, same case, same events', async () => {
+    const wave = (organizationId: string): { type: EventType; data: unknown }[] => {
+      const now = h.clock.now().toISOString();
+      const cancelled = (remainingActiveEntitlements: number) => ({
+        type: 'com.offboarding.entitlements.entitlement_cancelled.v1' as const,
+        data: {
+          organizationId,
+          entitlementId: randomUUID(),
+          class: 'PLG',
+          reason: 'CONTRACT_END',
+          cancelledAt: now,
+          cancelledBy: 'admin-1',
+          policy: samplePolicy,
+          reactivatableUntil: null,
+          portalVisibleUntil: now,
+          remainingActiveEntitlements,
+        },
+      });
+      const licence = () => ({
+        type: 'com.offboarding.provisioning.license_cancelled.v1' as const,
+        data: { organizationId, entitlementId: randomUUID(), licenseId: randomUUID(), cancelledAt: now },
+      });
+      const suspended = () => ({
+        type: 'com.offboarding.entitlements.entitlement_suspended.v1' as const,
+        data: { organizationId, entitlementId: randomUUID(), class: 'PLG', reason: 'NON_PAYMENT', suspendedAt: now, graceEndsAt: now },
+      });
+      return [
+        { type: 'com.offboarding.entitlements.organization_created.v1', data: { organizationId, type: 'CUSTOMER', vendorId: null, createdAt: now } },
+        suspended(),
+        suspended(),
+        licence(),
+        licence(),
+        cancelled(1),
+        licence(),
+        // The last cancellation opens the case, whose own events join the trail before the next entry.
+        cancelled(0),
+        licence(),
+        licence(),
+      ];
+    };
+    const outcome = async (organizationId: string) => {
+      const entries = await h.db.dataSource.query<{ sequence: number; event_type: string }[]>(
+        `SELECT sequence, event_type FROM "${h.db.schema}".audit_entries WHERE organization_id = $1 ORDER BY sequence`,
+        [organizationId],
+      );
+      const opened = await h.timeline.latestCase(organizationId);
+      return {
+        broken: await h.auditTrail.verify(organizationId),
+        entries: entries.map((entry) => `${entry.sequence} ${entry.event_type}`),
+        case: opened && { origin: opened.origin, status: opened.status },
+        published: (await h.published(organizationId)).map((event) => event.type),
+      };
+    };
+    const oneAtATime = randomUUID();
+    for (const { type, data } of wave(oneAtATime)) await h.deliver(type, data as never);
+    const asRun = randomUUID();
+    await h.deliverRun(wave(asRun));
+    const expected = await outcome(oneAtATime);
+    expect(expected.case).toMatchObject({ origin: 'CANCELLATION', status: 'OPEN' });
+    expect(expected.entries.length).toBeGreaterThan(10);
+    expect(await outcome(asRun)).toEqual(expected);
   });
 
   it('previews the timeline before anything starts, with the organization overrides', async () => {

@@ -25,6 +25,7 @@ class CreateLicenses1732000000002 implements MigrationInterface {
 class DownstreamUnavailable extends Error {}
 
 const GRANTED = 'com.offboarding.entitlements.entitlement_granted.v1';
+const CANCELLED = 'com.offboarding.entitlements.entitlement_cancelled.v1';
 const ATTEMPTS = 3;
 
 function granted(organizationId: string, product = 'Forms Pro'): EventEnvelope<typeof GRANTED> {
@@ -46,6 +47,24 @@ function granted(organizationId: string, product = 'Forms Pro'): EventEnvelope<t
   };
 }
 
+function cancelled(grant: EventEnvelope<typeof GRANTED>): EventEnvelope<typeof CANCELLED> {
+  const { organizationId, entitlementId } = grant.data;
+  const now = new Date().toISOString();
+  const data: EventPayload<typeof CANCELLED> = {
+    organizationId,
+    entitlementId,
+    class: 'PLG',
+    reason: 'SWITCHING_PROVIDER',
+    cancelledAt: now,
+    cancelledBy: 'system:contract-end-job',
+    policy: { portalVisibilityDays: 90, dataRetentionDays: 365, allowReactivation: true, reactivationWindowDays: 90, refundEligible: false, gracePeriodDays: 30 },
+    reactivatableUntil: now,
+    portalVisibleUntil: now,
+    remainingActiveEntitlements: 0,
+  };
+  return { ...grant, id: randomUUID(), type: CANCELLED, data };
+}
+
 describe('EventConsumer (database + dev broker)', () => {
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
   let broker: DevBroker;
@@ -60,6 +79,11 @@ describe('EventConsumer (database + dev broker)', () => {
   let commits = 0;
   const outcomes: string[] = [];
   const handledInTrace = new Map<string, string | undefined>();
+  /** Sizes of the sets the batch form was called with, and the entitlements it must fail on. */
+  const batchCalls: number[] = [];
+  const batchRefused: string[][] = [];
+  const batchFailing = new Set<string>();
+  const cancelledOnce = new Map<string, number>();
 
   const send = (...messages: Message[]) => producer.send({ topic: Topics.entitlements, acks: -1, messages });
   const applied = async (entitlementId: string) =>
@@ -92,6 +116,22 @@ describe('EventConsumer (database + dev broker)', () => {
           // After the insert, so a failure also proves the handler's writes roll back.
           if (failing.has(entitlementId)) throw new DownstreamUnavailable('licence server unavailable');
           if (failingOnce.delete(entitlementId)) throw new DownstreamUnavailable('licence server busy');
+        },
+        [CANCELLED]: async (event, manager) => {
+          const { entitlementId } = event.data;
+          cancelledOnce.set(entitlementId, (cancelledOnce.get(entitlementId) ?? 0) + 1);
+          await manager.query(`DELETE FROM "${db.schema}".licenses WHERE entitlement_id = $1`, [entitlementId]);
+        },
+      },
+      batchHandlers: {
+        [CANCELLED]: async (events, manager) => {
+          batchCalls.push(events.length);
+          const ids = events.map((event) => event.data.entitlementId);
+          await manager.query(`DELETE FROM "${db.schema}".licenses WHERE entitlement_id = ANY($1::uuid[])`, [ids]);
+          if (ids.some((id) => batchFailing.has(id))) {
+            batchRefused.push(ids);
+            throw new DownstreamUnavailable('licence server refused the batch');
+          }
         },
       },
     });
@@ -166,6 +206,54 @@ describe('EventConsumer (database + dev broker)', () => {
       'entitlement_granted:applied',
       'entitlement_granted:applied',
     ]);
+    expect(deadLetters.messages.filter((m) => m.headers.ce_subject === org)).toEqual([]);
+  });
+
+  it('applies consecutive new events of a type with a batch form in one call of it, each once, in order with the others', async () => {
+    const org = randomUUID();
+    const grants = Array.from({ length: 6 }, (_, i) => granted(org, `batch ${i}`));
+    await send(...grants.map((event) => toKafkaMessage(event)));
+    await waitApplied(grants[5]);
+    const cancels = grants.slice(0, 4).map(cancelled);
+    const outcomesBefore = outcomes.length;
+    batchCalls.length = 0;
+    // A duplicate inside the set, then a grant (handled one at a time) after it.
+    const regrant = granted(org, 'after the batch');
+    await send(...cancels.map((event) => toKafkaMessage(event)), toKafkaMessage(cancels[1]), toKafkaMessage(regrant));
+    await waitApplied(regrant);
+
+    for (const event of cancels) expect(await applied(event.data.entitlementId)).toBe(0);
+    for (const event of grants.slice(4)) expect(await applied(event.data.entitlementId)).toBe(1);
+    // The one-event form never ran: the whole set went to the batch form (a run may be split).
+    for (const event of cancels) expect(cancelledOnce.get(event.data.entitlementId)).toBeUndefined();
+    expect(batchCalls.reduce((sum, size) => sum + size, 0)).toBe(cancels.length);
+    expect(outcomes.slice(outcomesBefore).filter((outcome) => outcome.startsWith('entitlement_cancelled'))).toEqual([
+      ...cancels.map(() => 'entitlement_cancelled:applied'),
+      'entitlement_cancelled:duplicate',
+    ]);
+    const inbox = await db.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM "${db.schema}".inbox WHERE event_id = ANY($1::uuid[])`, [
+      cancels.map((event) => event.id),
+    ]);
+    expect(inbox[0].n).toBe(String(cancels.length));
+  });
+
+  it('falls back to one event at a time when the batch form fails, rolling back what it did', async () => {
+    const org = randomUUID();
+    const grants = Array.from({ length: 3 }, (_, i) => granted(org, `fallback ${i}`));
+    await send(...grants.map((event) => toKafkaMessage(event)));
+    await waitApplied(grants[2]);
+    const cancels = grants.map(cancelled);
+    batchFailing.add(grants[1].data.entitlementId);
+    const marker = granted(org, 'after the fallback');
+    await send(...cancels.map((event) => toKafkaMessage(event)), toKafkaMessage(marker));
+    await waitApplied(marker);
+
+    for (const event of cancels) {
+      expect(await applied(event.data.entitlementId)).toBe(0);
+      // The batch's deletes were rolled back, so each was applied by the one-event form, once.
+      expect(cancelledOnce.get(event.data.entitlementId)).toBe(1);
+    }
+    expect(batchRefused.some((ids) => ids.includes(grants[1].data.entitlementId))).toBe(true);
     expect(deadLetters.messages.filter((m) => m.headers.ce_subject === org)).toEqual([]);
   });
 

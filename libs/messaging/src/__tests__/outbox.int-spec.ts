@@ -95,6 +95,37 @@ describe('outbox and relay (database + dev broker)', () => {
     expect(await db.dataSource.query(`SELECT body FROM ${notes}`)).toEqual([{ body: 'kept' }]);
   });
 
+  it("writes a transaction's events as one insert before it commits, in order, without those of a rolled-back savepoint", async () => {
+    const work = new UnitOfWork(db.dataSource, outbox);
+    const org = randomUUID();
+    const statements: string[] = [];
+    const products = await work.run(async ({ manager, publish }) => {
+      const query = manager.query.bind(manager);
+      jest.spyOn(manager, 'query').mockImplementation((sql: string, parameters?: unknown[]) => {
+        statements.push(sql);
+        return query(sql, parameters);
+      });
+      const published = ['first', 'second', 'third'];
+      for (const product of published) await publish(GRANTED, org, grant(org, product));
+      // A nested transaction that rolls back takes its event with it; the outer ones stay.
+      await expect(
+        manager.transaction(async (inner) => {
+          await outbox.add(inner, GRANTED, org, grant(org, 'rolled back'));
+          throw new Error('inner refusal');
+        }),
+      ).rejects.toThrow('inner refusal');
+      await publish(GRANTED, org, grant(org, 'fourth'));
+      // The three were written before the savepoint; the fourth waits for the commit.
+      const written = await query<unknown[]>(`SELECT 1 FROM ${table} WHERE message_key = $1`, [org]);
+      expect(written).toHaveLength(3);
+      return [...published, 'fourth'];
+    });
+    const rows = await db.dataSource.query<{ product: string }[]>(`SELECT payload->>'product' AS product FROM ${table} WHERE message_key = $1 ORDER BY seq`, [org]);
+    expect(rows.map((row) => row.product)).toEqual(products);
+    // The three outer events went in one statement before the savepoint, the fourth at commit.
+    expect(statements.filter((sql) => sql.includes(`INSERT INTO ${table}`))).toHaveLength(2);
+  });
+
   it('publishes pending events as binary CloudEvents keyed by organization and marks them sent', async () => {
     const work = new UnitOfWork(db.dataSource, outbox);
     const org = randomUUID();

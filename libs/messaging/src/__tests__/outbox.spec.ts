@@ -32,9 +32,12 @@ describe('Outbox.add', () => {
     expect(query).toHaveBeenCalledTimes(1);
     const [sql, params] = query.mock.calls[0];
     expect(sql).toContain('INSERT INTO "entitlements_x".outbox');
-    expect(params.slice(0, 4)).toEqual([envelope.id, Topics.entitlements, organizationId, envelope.type]);
-    expect(JSON.parse(params[4] as string)).toMatchObject({ ce_id: envelope.id, ce_subject: organizationId, traceparent: expect.any(String) });
-    expect(JSON.parse(params[5] as string)).toEqual(granted);
+    // The first parameter is the NOTIFY channel of the schema's outbox, then the row.
+    expect(sql).toContain('pg_notify($1');
+    expect(params[0]).toBe('outbox:entitlements_x');
+    expect(params.slice(1, 5)).toEqual([envelope.id, Topics.entitlements, organizationId, envelope.type]);
+    expect(JSON.parse(params[5] as string)).toMatchObject({ ce_id: envelope.id, ce_subject: organizationId, traceparent: expect.any(String) });
+    expect(JSON.parse(params[6] as string)).toEqual(granted);
   });
 
   it('refuses an invalid payload before writing anything', async () => {

@@ -30,7 +30,28 @@ export abstract class ServiceAuditLog {
   ) {}
 
   async record(tx: Transaction, entry: AuditEntry): Promise<AuditLogEntity> {
-    const row: AuditLogEntity = {
+    const row = this.prepare(entry);
+    await tx.manager.insert(AuditLogEntity, row);
+    await this.publish(tx, row);
+    return row;
+  }
+
+  /**
+   * `record` for several entries with one insert. `between(index)` runs before entry `index`'s
+   * event is published, so the caller's own events keep their places among the audit events.
+   */
+  async recordAll(tx: Transaction, entries: readonly AuditEntry[], between: (index: number) => Promise<void>): Promise<AuditLogEntity[]> {
+    const rows = entries.map((entry) => this.prepare(entry));
+    if (rows.length > 0) await tx.manager.insert(AuditLogEntity, rows);
+    for (const [index, row] of rows.entries()) {
+      await between(index);
+      await this.publish(tx, row);
+    }
+    return rows;
+  }
+
+  private prepare(entry: AuditEntry): AuditLogEntity {
+    return {
       id: randomUUID(),
       organizationId: entry.organizationId,
       actor: entry.actor,
@@ -42,7 +63,9 @@ export abstract class ServiceAuditLog {
       afterStatus: entry.afterStatus ?? null,
       occurredAt: this.clock.now(),
     };
-    await tx.manager.insert(AuditLogEntity, row);
+  }
+
+  private async publish(tx: Transaction, row: AuditLogEntity): Promise<void> {
     await tx.publish(this.eventType, row.organizationId, {
       entryId: row.id,
       organizationId: row.organizationId,
@@ -55,6 +78,5 @@ export abstract class ServiceAuditLog {
       afterStatus: row.afterStatus,
       occurredAt: row.occurredAt.toISOString(),
     });
-    return row;
   }
 }

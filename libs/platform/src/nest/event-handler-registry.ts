@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { eventCatalog, eventSubscriptions, type ServiceName, Topics, type EventType } from '@offboarding/contracts';
-import type { EventHandlers } from '@offboarding/messaging';
+import type { BatchEventHandlers, EventHandlers } from '@offboarding/messaging';
 
 /**
  * Feature modules register the events they react to here; the service's single consumer
@@ -9,14 +9,29 @@ import type { EventHandlers } from '@offboarding/messaging';
 @Injectable()
 export class EventHandlerRegistry {
   private readonly handlers: EventHandlers = {};
+  private readonly batches: BatchEventHandlers = {};
 
   on<T extends EventType>(type: T, handler: NonNullable<EventHandlers[T]>): void {
     if (this.handlers[type]) throw new Error(`a handler for ${type} is already registered`);
     (this.handlers as Record<T, EventHandlers[T]>)[type] = handler;
   }
 
+  /**
+   * The set-based form of a registered handler, for runs of consecutive events of its type (see
+   * BatchEventHandler); the one-event handler stays the fall-back.
+   */
+  onBatch<T extends EventType>(type: T, handler: NonNullable<BatchEventHandlers[T]>): void {
+    if (!this.handlers[type]) throw new Error(`register the one-event handler for ${type} before its batch form`);
+    if (this.batches[type]) throw new Error(`a batch handler for ${type} is already registered`);
+    (this.batches as Record<T, BatchEventHandlers[T]>)[type] = handler;
+  }
+
   all(): EventHandlers {
     return { ...this.handlers };
+  }
+
+  allBatches(): BatchEventHandlers {
+    return { ...this.batches };
   }
 
   /**

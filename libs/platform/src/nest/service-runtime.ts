@@ -11,7 +11,7 @@ import {
   type RelayHealth,
   verifyKafkaConnection,
 } from '@offboarding/messaging';
-import { pendingMigrations, type ServiceDatabase } from '@offboarding/persistence';
+import { isEmbeddedDataSource, pendingMigrations, type ServiceDatabase } from '@offboarding/persistence';
 import { deadLetterTopic, Topics } from '@offboarding/contracts';
 import type { ServiceConfig } from '../config/service-config';
 import { JobScheduler } from '../jobs/job-scheduler';
@@ -53,7 +53,9 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
   ) {
     this.kafka = createKafka({ clientId: `offboarding-${config.service}`, brokers: config.kafkaBrokers, logger, security: config.kafkaSecurity });
     this.producer = createOutboxProducer(this.kafka);
-    this.relay = new OutboxRelay({ dataSource: database.dataSource, producer: this.producer, logger });
+    // On a PostgreSQL server every replica's commits wake every relay (LISTEN/NOTIFY); the embedded
+    // database has one connection, and its commits wake the relay in-process.
+    this.relay = new OutboxRelay({ dataSource: database.dataSource, producer: this.producer, logger, listen: !isEmbeddedDataSource(database.dataSource) });
     this.registerGauges();
     this.registerPruning();
   }
@@ -176,6 +178,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         dataSource: this.database.dataSource,
         topics,
         handlers: this.registry.all(),
+        batchHandlers: this.registry.allBatches(),
         logger: this.logger,
         observer: this.metrics,
         onCommitted: () => this.relay.wake(),
