@@ -109,6 +109,22 @@ describe('service configuration', () => {
   });
 
 
+  it('derives the identity URLs, the masking-key source and the dev clock file once', () => {
+    const config = loadServiceConfig('retention', {
+      IDENTITY_URL: 'http://identity:4003/graphql',
+      RETENTION_INTERNAL_URL: 'http://retention:4004/',
+      MASKING_KEY_TIMEOUT_MS: '2000',
+      INTERNAL_API_TOKEN: token,
+      NODE_ENV: 'test',
+      DATA_DIR: '/var/data',
+    });
+    expect(config.identity).toEqual({ jwksUrl: 'http://identity:4003/.well-known/jwks.json', revocationFeedUrl: 'http://identity:4003/internal/revoked-sessions' });
+    expect(config.maskingKeys).toEqual({ retentionInternalUrl: 'http://retention:4004', maskingKeyTimeoutMs: 2000, internalApiToken: token });
+    expect(config.devClockFile).toBe('/var/data/retention/dev-clock.json');
+    expect(loadServiceConfig('retention', { IDENTITY_JWKS_URL: 'https://keys.example/jwks.json' }).identity.jwksUrl).toBe('https://keys.example/jwks.json');
+    expect(loadServiceConfig('retention', { NODE_ENV: 'test' }).devClockFile).toBeNull();
+  });
+
   it('fails fast naming every bad variable', () => {
     expect(() => loadServiceConfig('retention', { PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     for (const [name, value] of [
@@ -122,6 +138,9 @@ describe('service configuration', () => {
       ['DB_MIGRATE_ON_START', '0'],
       ['SHUTDOWN_DRAIN_MS', '5s'],
       ['RETENTION_INTERNAL_URL', 'retention:4004'],
+      ['MASKING_KEY_TIMEOUT_MS', 'soon'],
+      ['IDENTITY_URL', 'identity'],
+      ['IDENTITY_JWKS_URL', 'ftp://identity/jwks'],
       ['INTERNAL_API_TOKEN', 'short'],
       ['OTEL_TRACES_EXPORTER', 'jaeger'],
     ]) {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { ServiceName } from '@offboarding/contracts';
 import { DEFAULT_MESSAGING_RETENTION, kafkaSecurityFromEnv, KafkaSettingsError, type KafkaSecurity, type MessagingRetention } from '@offboarding/messaging';
 import { type DatabaseTarget, resolveDatabaseTarget } from '@offboarding/persistence';
+import type { MaskingKeySource } from '../privacy/http-masking-keys';
+import { devClockFile } from '../time/offset-file';
 
 export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
   gateway: 4000,
@@ -35,8 +37,10 @@ const baseSchema = z.object({
   KAFKA_CREATE_TOPICS: z.enum(['true', 'false']).optional(),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).optional(),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).optional(),
-  MASKING_KEY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
-  RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MASKING_KEY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4004'),
+  IDENTITY_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4003/graphql'),
+  IDENTITY_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   INTERNAL_API_TOKEN: z.string().min(32).optional(),
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
@@ -64,6 +68,12 @@ export interface ServiceConfig {
   shutdownDrainMs: number;
   /** The shared token of service-to-service calls (INTERNAL_API_TOKEN; a fixed development token outside production). */
   internalApiToken: string;
+  /** Where masking keys are fetched from (the retention service's internal API). */
+  maskingKeys: MaskingKeySource;
+  /** The identity service's public keys (IDENTITY_JWKS_URL, else from IDENTITY_URL) and its revocation feed (from IDENTITY_URL). */
+  identity: { jwksUrl: string; revocationFeedUrl: string };
+  /** The file that keeps the development clock's offset (under DATA_DIR; in development by default); null keeps it in memory. */
+  devClockFile: string | null;
   nodeEnv: 'development' | 'test' | 'production';
   host: string;
   port: number;
@@ -126,7 +136,7 @@ export function withRunMode(config: ServiceConfig, mode: RunMode): ServiceConfig
 export const DEVELOPMENT_INTERNAL_TOKEN = 'development-internal-token';
 
 /** The settings as the environment gives them, in `serve` mode and not yet checked against a mode (see withRunMode). */
-export function readServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv): ServiceConfig {
+export function readServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const result = baseSchema.safeParse({ ...env, PORT: env[`${service.toUpperCase()}_PORT`] ?? env.PORT });
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
@@ -146,6 +156,8 @@ export function readServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv):
     if (error instanceof KafkaSettingsError) throw new ConfigError(`invalid configuration for ${service}: ${error.message}`);
     throw error;
   }
+  const internalApiToken = values.INTERNAL_API_TOKEN?.trim() || DEVELOPMENT_INTERNAL_TOKEN;
+  const identityUrl = (pathname: string) => new URL(pathname, new URL(values.IDENTITY_URL).origin).toString();
   return {
     service,
     run: { mode: 'serve', messaging: values.MESSAGING_ENABLED !== 'false' },
@@ -156,7 +168,10 @@ export function readServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv):
       replicationFactor: values.KAFKA_REPLICATION_FACTOR ?? 1,
     },
     shutdownDrainMs: values.SHUTDOWN_DRAIN_MS ?? 0,
-    internalApiToken: values.INTERNAL_API_TOKEN?.trim() || DEVELOPMENT_INTERNAL_TOKEN,
+    internalApiToken,
+    maskingKeys: { retentionInternalUrl: values.RETENTION_INTERNAL_URL.replace(/\/+$/, ''), maskingKeyTimeoutMs: values.MASKING_KEY_TIMEOUT_MS, internalApiToken },
+    identity: { jwksUrl: values.IDENTITY_JWKS_URL ?? identityUrl('/.well-known/jwks.json'), revocationFeedUrl: identityUrl('/internal/revoked-sessions') },
+    devClockFile: devClockFile(service, env),
     nodeEnv: values.NODE_ENV,
     host: values.HOST,
     port: values.PORT ?? DEFAULT_PORTS[service],

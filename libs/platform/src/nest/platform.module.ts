@@ -9,7 +9,7 @@ import type { ServiceName } from '@offboarding/contracts';
 import { IdempotencyKeys, Outbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@offboarding/persistence';
 import { AccessGuard } from '../auth/access.guard';
-import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv, revocationFeedUrlFromEnv, withSessionCheck } from '../auth/access-token';
+import { AccessTokenVerifier, JwksAccessTokenVerifier, withSessionCheck } from '../auth/access-token';
 import { httpRevocationFeed, RevocationList } from '../auth/revocation-list';
 import { readServiceConfig, type RunMode, type ServiceConfig, withRunMode } from '../config/service-config';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
@@ -22,7 +22,7 @@ import { JobsController } from '../jobs/jobs.controller';
 import { HttpMaskingKeys } from '../privacy/http-masking-keys';
 import { MaskingKeys } from '../privacy/masking';
 import { Clock, OffsetClock, SystemClock } from '../time/clock';
-import { devClockStore } from '../time/offset-file';
+import { OffsetFile } from '../time/offset-file';
 import { OrganizationExportModule } from '../export/organization-export.module';
 import { DevToolsController } from './dev-tools.controller';
 import { Metrics } from '../observability/metrics';
@@ -72,17 +72,17 @@ export class PlatformModule {
     // Read once, when the application module is loaded; the run mode bootstrap chose is applied
     // (and checked: production serving needs PostgreSQL and INTERNAL_API_TOKEN) when the
     // application is created, as SERVICE_CONFIG.
-    const config = readServiceConfig(options.service, process.env);
+    const config = readServiceConfig(options.service);
     const logger = createLogger(options.service, config.logLevel);
     initTracing(options.service);
     // Outside production the clock can be moved forward; the offset is kept under DATA_DIR so a
     // restarted stack stays at the time its data was written at.
-    const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock(new SystemClock(), devClockStore(options.service));
+    const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock(new SystemClock(), config.devClockFile ? new OffsetFile(config.devClockFile) : null);
     const metrics = new Metrics(options.service);
-    const accessTokens = options.accessTokens ?? new JwksAccessTokenVerifier(jwksUrlFromEnv());
+    const accessTokens = options.accessTokens ?? new JwksAccessTokenVerifier(config.identity.jwksUrl);
     // Subgraphs refuse revoked sessions too, not only the gateway: they may be reached directly.
     const revocations = new RevocationList(
-      options.revocationFeed === 'set-by-the-service' ? null : httpRevocationFeed(revocationFeedUrlFromEnv(), () => internalAuthHeaders()),
+      options.revocationFeed === 'set-by-the-service' ? null : httpRevocationFeed(config.identity.revocationFeedUrl, () => internalAuthHeaders(config.internalApiToken)),
       config.revocationPollIntervalMs,
       logger,
     );
@@ -153,7 +153,7 @@ export class PlatformModule {
         { provide: Clock, useValue: clock },
         { provide: Metrics, useValue: metrics },
         JobScheduler,
-        { provide: MaskingKeys, useValue: new HttpMaskingKeys() },
+        { provide: MaskingKeys, useValue: new HttpMaskingKeys(config.maskingKeys) },
         { provide: Outbox, useValue: new Outbox(options.service, () => clock.now()) },
         EventHandlerRegistry,
         ServiceRuntime,
