@@ -5,7 +5,7 @@ import { type DynamicModule, Global, type INestApplication, Module } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { openServiceDatabase } from '@offboarding/persistence';
-import { OrganizationExportModule } from '@offboarding/platform';
+import { DEVELOPMENT_INTERNAL_TOKEN, OrganizationExportModule } from '@offboarding/platform';
 import { LocalDirectoryStorage, type StoredObject } from '@offboarding/storage';
 import { entities } from '../apps/entitlements/src/entities';
 import { migrations } from '../apps/entitlements/src/migrations';
@@ -51,7 +51,7 @@ export async function exportOrganization(
   key: string,
 ): Promise<{ manifest: ExportManifest; stored: StoredObject }> {
   const config = { ...loadRetentionConfig({}), internalUrls: { entitlements: baseUrl, provisioning: baseUrl, identity: baseUrl } };
-  const client = new ServiceCollectionsClient(config);
+  const client = new ServiceCollectionsClient(config, DEVELOPMENT_INTERNAL_TOKEN);
   async function* sources(): AsyncGenerator<CollectionSource> {
     const summary = await client.summary('entitlements', organizationId);
     for (const collection of Object.keys(summary).sort()) {

@@ -92,7 +92,7 @@ class HeadlessPlatformModule {
         { provide: Clock, useValue: clock },
         { provide: Metrics, useValue: metrics },
         JobScheduler,
-        { provide: MaskingKeys, useValue: new HttpMaskingKeys() },
+        { provide: MaskingKeys, useValue: new HttpMaskingKeys(config.maskingKeys) },
         { provide: Outbox, useValue: new Outbox(service, () => clock.now()) },
         EventHandlerRegistry,
         ServiceRuntime,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ServiceName } from '@offboarding/contracts';
-import { createKafka, type DeadLetterSummary, replayDeadLetters, type ReplayMode } from '@offboarding/messaging';
+import { createKafka, type DeadLetterSummary, defaultBrokers, kafkaSecurityFromEnv, replayDeadLetters, type ReplayMode } from '@offboarding/messaging';
 import { createLogger } from '@offboarding/platform';
 
 // `npm run dlq:replay -- <service> [--dry-run | --discard] [--event-id <id>]… [--type <type>]… [--error <text>] [--json]`:
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   }
   const mode: ReplayMode = values['dry-run'] ? 'dry-run' : values.discard ? 'discard' : 'replay';
   const logger = createLogger('dlq-replay', values.json ? 'silent' : 'warn');
-  const kafka = createKafka({ clientId: `offboarding-${service}-dlq-replay`, logger });
+  const kafka = createKafka({ clientId: `offboarding-${service}-dlq-replay`, brokers: defaultBrokers(process.env), security: kafkaSecurityFromEnv(process.env), logger });
   const result = await replayDeadLetters({
     kafka,
     service: service as ServiceName,

@@ -22,6 +22,7 @@ import {
   idempotencyKeyOf,
   SystemClock,
   injectTraceContext,
+  internalApiToken,
   internalAuthHeaders,
   JwksAccessTokenVerifier,
   Metrics,
@@ -164,7 +165,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     httpRevocationFeed(
       `${config.identityBaseUrl}/internal/revoked-sessions`,
       // Production has INTERNAL_API_TOKEN (the configuration refuses to start without it).
-      () => internalAuthHeaders({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined }),
+      () => internalAuthHeaders(internalApiToken({ NODE_ENV: config.nodeEnv, INTERNAL_API_TOKEN: config.internalApiToken ?? undefined })),
     ),
     config.revocationPollIntervalMs,
     logger,

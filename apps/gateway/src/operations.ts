@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
-import { type Caller, ErrorCode, errorCodeEnumSdl, internalAuthHeaders } from '@offboarding/platform';
+import { type Caller, ErrorCode, errorCodeEnumSdl, internalApiToken, internalAuthHeaders } from '@offboarding/platform';
 import { callService, countList, type ServiceBaseUrls } from './dev-tools';
 import { SUBGRAPH_NAMES, type SubgraphName } from './gateway-config';
 
@@ -195,7 +195,8 @@ function requireAdmin(value: unknown): void {
 
 /** The operations subgraph's schema, asking each service's /internal/jobs. `now` is for `overdue`. */
 export function buildOperationsSchema(services: ServiceBaseUrls, env: { NODE_ENV: string; INTERNAL_API_TOKEN?: string }, now: () => number): GraphQLSchema {
-  const headers = () => internalAuthHeaders(env);
+  const token = internalApiToken(env);
+  const headers = () => internalAuthHeaders(token);
   const withService = (service: SubgraphName, run: JobRun) => ({ ...run, service: ENUM_OF[service] });
   const jobsOf = async (service: SubgraphName) => {
     const { jobs } = await callService<{ jobs: JobStatus[] }>(service, `${services[service]}/internal/jobs`, { headers: headers() });

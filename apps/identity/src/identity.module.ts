@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditLog } from './audit/audit-log';
 import { AuthResolver, OrganizationIdentityResolver, SsoConnectionsResolver, UsersResolver } from './graphql/identity.resolvers';
-import { loadIdentityConfig } from './keys/identity-config';
+import type { IdentityConfig } from './keys/identity-config';
 import { IDENTITY_CONFIG, RealTime } from './keys/identity-providers';
 import { SecretBox } from './keys/secret-box';
 import { SigningKeys } from './keys/signing-keys';
@@ -21,14 +21,14 @@ import { UsersService } from './users/users.service';
 /** Users, credentials, sessions, SSO connections, portal access and the offboarding of all of them. */
 @Module({})
 export class IdentityModule {
-  static register(signingKeys: SigningKeys): DynamicModule {
+  static register(config: IdentityConfig, signingKeys: SigningKeys): DynamicModule {
     return {
       module: IdentityModule,
       controllers: [JwksController, RevokedSessionsController],
       providers: [
         { provide: SigningKeys, useValue: signingKeys },
-        { provide: IDENTITY_CONFIG, useFactory: () => loadIdentityConfig() },
-        { provide: SecretBox, useFactory: () => SecretBox.fromEnv() },
+        { provide: IDENTITY_CONFIG, useValue: config },
+        { provide: SecretBox, useValue: config.secretBox },
         RealTime,
         AuditLog,
         PortalAccessService,

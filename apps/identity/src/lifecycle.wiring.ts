@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } fr
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
 import { joinTransaction, Outbox } from '@offboarding/messaging';
-import { counted, EventHandlerRegistry, JobScheduler, LOGGER } from '@offboarding/platform';
+import { counted, EventHandlerRegistry, JobScheduler, LOGGER, SERVICE_CONFIG, type ServiceConfig } from '@offboarding/platform';
 import type { IdentityConfig } from './keys/identity-config';
 import { IDENTITY_CONFIG } from './keys/identity-providers';
 import { SigningKeys } from './keys/signing-keys';
@@ -32,6 +32,7 @@ export class IdentityWiring implements OnModuleInit, OnApplicationBootstrap {
     private readonly adminSeed: AdminSeed,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_CONFIG) private readonly service: ServiceConfig,
   ) {}
 
   onModuleInit(): void {
@@ -74,10 +75,10 @@ export class IdentityWiring implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (process.env.SCHEMA_ONLY === 'true') return;
+    if (this.service.run.mode === 'schema-only') return;
     // A bad JWT_SIGNING_KEYS (or none in production) stops the service here, not at the first login.
     await this.keys.ensureLoaded();
-    if (process.env.SERVICE_MODE === 'job') return;
+    if (this.service.run.mode === 'job') return;
     await this.adminSeed.seed(this.config, this.logger);
   }
 }

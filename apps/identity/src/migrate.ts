@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { runMigrationsCommand } from '@offboarding/persistence';
+import { resolveDatabaseTarget, runMigrationsCommand } from '@offboarding/persistence';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
-void runMigrationsCommand({ service: 'identity', entities, migrations });
+void runMigrationsCommand({ service: 'identity', entities, migrations, target: resolveDatabaseTarget('identity', process.env) });

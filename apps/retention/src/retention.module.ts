@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ObjectStorage, objectStorageOf } from '@offboarding/storage';
+import { SERVICE_CONFIG, type ServiceConfig } from '@offboarding/platform';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { DataExportResolver, OrganizationExportsResolver } from './exports/data-export.resolver';
 import { DataExportService } from './exports/data-export.service';
@@ -30,7 +31,11 @@ import { TimelineService } from './timeline/timeline.service';
       useFactory: ({ storage }: RetentionConfig) => objectStorageOf(storage),
       inject: [RETENTION_CONFIG],
     },
-    { provide: ServiceCollectionsClient, useFactory: (config: RetentionConfig) => new ServiceCollectionsClient(config), inject: [RETENTION_CONFIG] },
+    {
+      provide: ServiceCollectionsClient,
+      useFactory: (config: RetentionConfig, service: ServiceConfig) => new ServiceCollectionsClient(config, service.internalApiToken),
+      inject: [RETENTION_CONFIG, SERVICE_CONFIG],
+    },
     RetentionJournal,
     MilestoneProgress,
     MaskingService,

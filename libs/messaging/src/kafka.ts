@@ -4,19 +4,20 @@ import type { MessagingLogger } from './logger';
 
 export interface CreateKafkaOptions {
   clientId: string;
-  /** Default: KAFKA_BROKERS (comma separated), else localhost:9092. */
-  brokers?: string[];
+  /** The service's are in its config (KAFKA_BROKERS); a tool reads them with defaultBrokers. */
+  brokers: string[];
   logger: MessagingLogger;
   /** Least severe kafkajs level passed on; default INFO. */
   logLevel?: logLevel;
   retry?: RetryOptions;
   connectionTimeout?: number;
   requestTimeout?: number;
-  /** TLS and SASL; default: read from the KAFKA_SSL_* / KAFKA_SASL_* variables (see kafkaSecurityFromEnv). */
+  /** TLS and SASL (see kafkaSecurityFromEnv); default: plaintext, no authentication. */
   security?: KafkaSecurity;
 }
 
-export function defaultBrokers(env: NodeJS.ProcessEnv = process.env): string[] {
+/** KAFKA_BROKERS (comma separated), else localhost:9092. */
+export function defaultBrokers(env: NodeJS.ProcessEnv): string[] {
   const configured = (env.KAFKA_BROKERS ?? '')
     .split(',')
     .map((broker) => broker.trim())
@@ -68,8 +69,8 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
   const { logger } = options;
   return new Kafka({
     clientId: options.clientId,
-    brokers: options.brokers ?? defaultBrokers(),
-    ...kafkaJsSecurity(options.security ?? kafkaSecurityFromEnv(process.env)),
+    brokers: options.brokers,
+    ...kafkaJsSecurity(options.security ?? kafkaSecurityFromEnv({})),
     logLevel: options.logLevel ?? logLevel.INFO,
     retry: options.retry,
     connectionTimeout: options.connectionTimeout,

@@ -1,5 +1,5 @@
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
-import { resolveDatabaseTarget, type DatabaseTarget } from './database-target';
+import type { DatabaseTarget } from './database-target';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 // TypeORM's option types accept these loosely; keep the same shape.
@@ -24,7 +24,7 @@ export interface ServiceDatabaseOptions {
   schema?: string;
   entities: EntityList;
   migrations: MigrationList;
-  target?: DatabaseTarget;
+  target: DatabaseTarget;
   /** Apply pending migrations when opening (embedded mode and tests; production runs a Job). */
   migrate?: boolean;
   /**
@@ -47,7 +47,7 @@ export interface ServiceDatabase {
  * Schema changes only ever come from migrations; `synchronize` is never enabled.
  */
 export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<ServiceDatabase> {
-  const target = options.target ?? resolveDatabaseTarget(options.service);
+  const target = options.target;
   const schema = options.schema ?? options.service;
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
 

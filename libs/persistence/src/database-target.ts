@@ -12,7 +12,7 @@ export const EMBEDDED_MEMORY_URL = 'pglite://memory';
  * PGlite whose files live under `DATA_DIR` (default `.data`) so a restart keeps the data.
  * `pglite://memory` asks for a throw-away in-memory database (schema printing, unit tests).
  */
-export function resolveDatabaseTarget(service: string, env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+export function resolveDatabaseTarget(service: string, env: NodeJS.ProcessEnv): DatabaseTarget {
   const url = env[`${service.toUpperCase()}_DATABASE_URL`] ?? env.DATABASE_URL;
   if (url === EMBEDDED_MEMORY_URL) return { kind: 'embedded', dataDir: null };
   if (url !== undefined && url !== '') {

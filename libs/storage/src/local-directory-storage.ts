@@ -8,7 +8,7 @@ import { InvalidObjectKeyError, ObjectNotFoundError, ObjectStorage, type ObjectI
 import { assertValidKey } from './storage-keys';
 
 /** `STORAGE_DIR`, else `storage` under `DATA_DIR` (default `.data`), where the embedded databases live too. */
-export function resolveStorageRoot(env: NodeJS.ProcessEnv = process.env): string {
+export function resolveStorageRoot(env: NodeJS.ProcessEnv): string {
   const configured = env.STORAGE_DIR?.trim();
   return configured ? path.resolve(configured) : path.resolve(env.DATA_DIR ?? '.data', 'storage');
 }
@@ -31,10 +31,6 @@ export class LocalDirectoryStorage extends ObjectStorage {
   constructor(root: string) {
     super();
     this.root = path.resolve(root);
-  }
-
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): LocalDirectoryStorage {
-    return new LocalDirectoryStorage(resolveStorageRoot(env));
   }
 
   async put(key: string, body: Readable | Buffer): Promise<StoredObject> {

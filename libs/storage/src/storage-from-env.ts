@@ -75,6 +75,6 @@ export function objectStorageOf(settings: StorageSettings): ObjectStorage {
 }
 
 /** The object storage a service is configured for (see storageSettingsFromEnv). */
-export function objectStorageFromEnv(env: NodeJS.ProcessEnv = process.env): ObjectStorage {
+export function objectStorageFromEnv(env: NodeJS.ProcessEnv): ObjectStorage {
   return objectStorageOf(storageSettingsFromEnv(env));
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SecretBox } from './secret-box';
+import { signingKeySourceFromEnv, type SigningKeySource } from './signing-keys';
 
 /** The identity service's own settings (the shared ones are in loadServiceConfig). */
 export interface IdentityConfig {
@@ -15,6 +17,10 @@ export interface IdentityConfig {
   /** How long a password-setup link works. */
   passwordSetupTtlHours: number;
   signInThrottle: SignInThrottleConfig;
+  /** JWT_SIGNING_KEYS (and where a development key is kept). */
+  signingKeys: SigningKeySource;
+  /** ENCRYPTION_KEYS: seals SSO connection secrets. */
+  secretBox: SecretBox;
 }
 
 /** When failed sign-ins lock an account or a client address, and for how long. */
@@ -55,7 +61,15 @@ export function loadIdentityConfig(env: NodeJS.ProcessEnv = process.env): Identi
     throw new Error(`invalid identity configuration: ${problems.join('; ')}`);
   }
   const values = result.data;
+  let secretBox: SecretBox;
+  try {
+    secretBox = SecretBox.fromEnv(env);
+  } catch (error) {
+    throw new Error(`invalid identity configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
   return {
+    signingKeys: signingKeySourceFromEnv(env),
+    secretBox,
     nodeEnv: values.NODE_ENV,
     accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: values.REFRESH_TOKEN_TTL_SECONDS,

@@ -28,7 +28,8 @@ export class SecretBox {
     this.activeKeyId = keys[0].id;
   }
 
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): SecretBox {
+  /** ENCRYPTION_KEYS, read and checked once by the identity config. */
+  static fromEnv(env: NodeJS.ProcessEnv): SecretBox {
     const value = env.ENCRYPTION_KEYS?.trim();
     if (!value) {
       if (env.NODE_ENV === 'production') throw new Error('ENCRYPTION_KEYS is required in production');

@@ -28,7 +28,7 @@ export interface SigningKeySource {
   dataDir: string;
 }
 
-export function signingKeySourceFromEnv(env: NodeJS.ProcessEnv = process.env): SigningKeySource {
+export function signingKeySourceFromEnv(env: NodeJS.ProcessEnv): SigningKeySource {
   return { nodeEnv: env.NODE_ENV ?? 'development', signingKeysJson: env.JWT_SIGNING_KEYS, dataDir: env.DATA_DIR ?? '.data' };
 }
 
@@ -51,7 +51,7 @@ export class SigningKeys {
 
   constructor(private readonly source: SigningKeySource) {}
 
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): SigningKeys {
+  static fromEnv(env: NodeJS.ProcessEnv): SigningKeys {
     return new SigningKeys(signingKeySourceFromEnv(env));
   }
 

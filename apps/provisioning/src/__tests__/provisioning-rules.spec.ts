@@ -49,15 +49,16 @@ describe('plugin inputs', () => {
 
 describe('provisioning configuration', () => {
   it('has defaults for everything and names a bad variable', () => {
-    expect(loadProvisioningConfig({})).toMatchObject({ retentionInternalUrl: 'http://localhost:4004', eduSeatsPerEntitlement: 10 });
-    expect(loadProvisioningConfig({ RETENTION_INTERNAL_URL: 'http://retention:4004/' }).retentionInternalUrl).toBe('http://retention:4004');
-    expect(() => loadProvisioningConfig({ RETENTION_INTERNAL_URL: 'retention' })).toThrow(ConfigError);
+    expect(loadProvisioningConfig({})).toMatchObject({ eduSeatsPerEntitlement: 10, storage: { driver: 'local' } });
+    expect(loadProvisioningConfig({ STORAGE_DIR: '/srv/exports' }).storage).toEqual({ driver: 'local', root: '/srv/exports' });
+    expect(() => loadProvisioningConfig({ STORAGE_DRIVER: 'ftp' })).toThrow('invalid configuration for provisioning: STORAGE_DRIVER: must be local or s3, got "ftp"');
+    expect(() => loadProvisioningConfig({ EXPORT_URL_TTL_SECONDS: '1' })).toThrow(ConfigError);
     expect(() => loadProvisioningConfig({ EDU_SEATS_PER_ENTITLEMENT: '0' })).toThrow(/EDU_SEATS_PER_ENTITLEMENT/);
   });
 });
 
 describe('HttpMaskingKeys', () => {
-  const config = { retentionInternalUrl: 'http://retention:4004', maskingKeyTimeoutMs: 1000 };
+  const config = { retentionInternalUrl: 'http://retention:4004', maskingKeyTimeoutMs: 1000, internalApiToken: 'development-internal-token' };
   const answering = (status: number, body: unknown) => {
     const calls: string[] = [];
     const fetchImpl = ((url: string) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '@offboarding/platform';
+import { storageSettingsFromEnv, StorageSettingsError, type StorageSettings } from '@offboarding/storage';
 
 export const PROVISIONING_CONFIG = Symbol('PROVISIONING_CONFIG');
 
@@ -11,8 +12,6 @@ const schema = z.object({
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4000'),
   EXPORT_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   EXPORT_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
-  RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4004'),
-  MASKING_KEY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   ENVIRONMENT_REGION: z.string().min(1).max(50).default('eu-central-1'),
   ENVIRONMENT_DOMAIN: z
     .string()
@@ -28,9 +27,8 @@ export interface ProvisioningConfig {
   /** HMAC key of the environment-export download links. A secret: never logged. */
   exportUrlSecret: string;
   exportUrlTtlSeconds: number;
-  /** Base URL of the retention service's internal API (masking keys). */
-  retentionInternalUrl: string;
-  maskingKeyTimeoutMs: number;
+  /** Where export artifacts are kept: STORAGE_DRIVER=local (STORAGE_DIR, else DATA_DIR/storage) or s3 (S3_*). */
+  storage: StorageSettings;
   /** Region new hosted environments are provisioned in. */
   environmentRegion: string;
   /** Environments are reachable at https://<name>.<environmentDomain>. */
@@ -45,15 +43,21 @@ export interface ProvisioningConfig {
 export function loadProvisioningConfig(env: NodeJS.ProcessEnv = process.env): ProvisioningConfig {
   const result = schema.safeParse(env);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
+  let storage: StorageSettings | null = null;
+  try {
+    storage = storageSettingsFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof StorageSettingsError)) throw error;
+    problems.push(error.message);
+  }
   if (result.success && result.data.NODE_ENV === 'production' && !result.data.EXPORT_URL_SECRET) problems.push('EXPORT_URL_SECRET: required in production');
-  if (!result.success || problems.length > 0) throw new ConfigError(`invalid configuration for provisioning: ${problems.join('; ')}`);
+  if (!result.success || problems.length > 0 || storage === null) throw new ConfigError(`invalid configuration for provisioning: ${problems.join('; ')}`);
   const values = result.data;
   return {
     publicBaseUrl: values.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     exportUrlSecret: values.EXPORT_URL_SECRET ?? DEVELOPMENT_URL_SECRET,
     exportUrlTtlSeconds: values.EXPORT_URL_TTL_SECONDS,
-    retentionInternalUrl: values.RETENTION_INTERNAL_URL.replace(/\/+$/, ''),
-    maskingKeyTimeoutMs: values.MASKING_KEY_TIMEOUT_MS,
+    storage,
     environmentRegion: values.ENVIRONMENT_REGION,
     environmentDomain: values.ENVIRONMENT_DOMAIN,
     affiliateLandingUrl: values.AFFILIATE_LANDING_URL,

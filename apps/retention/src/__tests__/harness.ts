@@ -9,7 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { eventCatalog, eventSource, type EventPayload, type EventType } from '@offboarding/contracts';
 import { type EventEnvelope, Outbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase } from '@offboarding/persistence';
-import { Clock, EventHandlerRegistry, type JobScheduler, type ScheduledJob } from '@offboarding/platform';
+import { Clock, DEVELOPMENT_INTERNAL_TOKEN, EventHandlerRegistry, type JobScheduler, loadServiceConfig, type ScheduledJob } from '@offboarding/platform';
 import { LocalDirectoryStorage } from '@offboarding/storage';
 import { testDatabaseTarget, uniqueSchema } from '@offboarding/testing';
 import { AuditTrailService } from '../audit-trail/audit-trail.service';
@@ -162,7 +162,7 @@ export async function openHarness(options: { now: string; database?: ServiceData
   const timeline = new TimelineService(db.dataSource, unitOfWork, journal, masking, progress, clock, config, logger);
   const admin = new RetentionAdminService(unitOfWork, timeline, journal, clock);
   const purge = new PurgeService(db.dataSource, unitOfWork, journal, storage, clock, logger);
-  const exports = new DataExportService(db.dataSource, unitOfWork, journal, storage, new ServiceCollectionsClient(config), clock, config, logger);
+  const exports = new DataExportService(db.dataSource, unitOfWork, journal, storage, new ServiceCollectionsClient(config, DEVELOPMENT_INTERNAL_TOKEN), clock, config, logger, loadServiceConfig('retention', {}));
   const registry = new EventHandlerRegistry();
   const jobs = new Map<string, ScheduledJob>();
   const scheduler = { register: (job: ScheduledJob) => jobs.set(job.name, job) } as unknown as JobScheduler;

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { DataSource, In, LessThan } from 'typeorm';
 import { UnitOfWork } from '@offboarding/messaging';
-import { Clock, DomainError, ErrorCode, LOGGER, NotFoundError, readCollection, type Role } from '@offboarding/platform';
+import { Clock, DomainError, ErrorCode, LOGGER, NotFoundError, readCollection, type Role, SERVICE_CONFIG, type ServiceConfig } from '@offboarding/platform';
 import { ObjectStorage } from '@offboarding/storage';
 import { CONFIRMING_SERVICES } from '../shared/confirming-services';
 import { RETENTION_CONFIG, type RetentionConfig } from '../shared/retention-config';
@@ -103,6 +103,7 @@ export class DataExportService implements OnApplicationBootstrap, OnApplicationS
     private readonly clock: Clock,
     @Inject(RETENTION_CONFIG) private readonly config: RetentionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_CONFIG) private readonly service: ServiceConfig,
   ) {}
 
   /**
@@ -180,7 +181,7 @@ export class DataExportService implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    if (process.env.SERVICE_MODE === 'job' || process.env.SCHEMA_ONLY === 'true') return;
+    if (this.service.run.mode !== 'serve') return;
     this.kick();
   }
 

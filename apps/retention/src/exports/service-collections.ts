@@ -18,6 +18,8 @@ export class ServiceUnavailableError extends Error {
 export class ServiceCollectionsClient {
   constructor(
     @Inject(RETENTION_CONFIG) private readonly config: RetentionConfig,
+    /** INTERNAL_API_TOKEN (ServiceConfig.internalApiToken). */
+    private readonly internalApiToken: string,
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
@@ -53,7 +55,7 @@ export class ServiceCollectionsClient {
     const url = `${this.config.internalUrls[service]}${path}`;
     let response: Response;
     try {
-      response = await this.fetchImpl(url, { headers: { accept: 'application/json', ...internalAuthHeaders() }, signal: AbortSignal.timeout(timeoutMs) });
+      response = await this.fetchImpl(url, { headers: { accept: 'application/json', ...internalAuthHeaders(this.internalApiToken) }, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new ServiceUnavailableError(`${service} unreachable at ${this.config.internalUrls[service]} (${error instanceof Error ? error.message : String(error)})`);
     }

@@ -17,17 +17,6 @@ describe('PlatformModule dev controls', () => {
   const clockOf = (module: ReturnType<typeof build>) =>
     (module.providers ?? []).find((provider) => typeof provider === 'object' && 'provide' in provider && provider.provide === Clock) as { useValue: Clock };
 
-  it('refuse to start in production without the internal token', () => {
-    const previous = { ...process.env };
-    Object.assign(process.env, { NODE_ENV: 'production', DATABASE_URL: 'postgres://db.example/offboarding' });
-    delete process.env.INTERNAL_API_TOKEN;
-    try {
-      expect(() => PlatformModule.forSubgraph({ service: 'identity', entities: [], migrations: [] })).toThrow(/INTERNAL_API_TOKEN is required in production/);
-    } finally {
-      process.env = previous;
-    }
-  });
-
   it('are absent in production, with the plain system clock', () => {
     const module = build('production');
     expect(module.controllers).toEqual([HealthController, MetricsController, JobsController]);

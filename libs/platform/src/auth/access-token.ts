@@ -117,12 +117,6 @@ export class JwksAccessTokenVerifier extends AccessTokenVerifier {
   }
 }
 
-/** Identity's revocation feed, from IDENTITY_URL (the identity subgraph's URL) or the local default. */
-export function revocationFeedUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const identity = new URL(env.IDENTITY_URL ?? 'http://localhost:4003/graphql');
-  return new URL('/internal/revoked-sessions', identity.origin).toString();
-}
-
 /**
  * What the GraphQL context carries once the session is checked too: a token whose session was
  * revoked has no caller (UNAUTHENTICATED, or FORBIDDEN for an archived organization, saying why),
@@ -138,14 +132,4 @@ export function withSessionCheck(auth: AuthContext, revocations: RevocationList)
   if (!reason) return auth;
   const refusal = revocationRefusal(reason);
   return { caller: null, authError: refusal.message, authErrorCode: refusal.code, authErrorDetails: { reason } };
-}
-
-/**
- * Where the identity service publishes its public keys: IDENTITY_JWKS_URL, else derived from
- * IDENTITY_URL (the identity subgraph's URL), else the local default.
- */
-export function jwksUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.IDENTITY_JWKS_URL) return env.IDENTITY_JWKS_URL;
-  const identity = new URL(env.IDENTITY_URL ?? 'http://localhost:4003/graphql');
-  return new URL('/.well-known/jwks.json', identity.origin).toString();
 }

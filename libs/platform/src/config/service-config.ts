@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { ServiceName } from '@offboarding/contracts';
 import { DEFAULT_MESSAGING_RETENTION, kafkaSecurityFromEnv, KafkaSettingsError, type KafkaSecurity, type MessagingRetention } from '@offboarding/messaging';
+import { type DatabaseTarget, resolveDatabaseTarget } from '@offboarding/persistence';
+import type { MaskingKeySource } from '../privacy/http-masking-keys';
+import { devClockFile } from '../time/offset-file';
 
 export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
   gateway: 4000,
@@ -20,7 +23,6 @@ const baseSchema = z.object({
     .min(1)
     .default('localhost:9092')
     .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
-  // Read where they are used; validated here so a typo stops the start with the variable's name.
   SCHEDULER_MODE: z.enum(['in-process', 'cron']).default('in-process'),
   // 0 turns the in-process interval off, as SCHEDULER_MODE=cron does.
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
@@ -35,8 +37,10 @@ const baseSchema = z.object({
   KAFKA_CREATE_TOPICS: z.enum(['true', 'false']).optional(),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).optional(),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).optional(),
-  MASKING_KEY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
-  RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MASKING_KEY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  RETENTION_INTERNAL_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4004'),
+  IDENTITY_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:4003/graphql'),
+  IDENTITY_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   INTERNAL_API_TOKEN: z.string().min(32).optional(),
   IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
@@ -45,8 +49,31 @@ const baseSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
+/**
+ * How the process runs, decided once at start-up by bootstrap: `serve` (listen, consume, run the
+ * in-process scheduler), `job` (`run-job <name>`: one job, then exit; no consumer, no interval, no
+ * revocation polling) or `schema-only` (print the schema or the job list: no database, no messaging).
+ */
+export type RunMode = 'serve' | 'job' | 'schema-only';
+
 export interface ServiceConfig {
   service: ServiceName;
+  /** The run mode and whether Kafka is used at all (MESSAGING_ENABLED; never in schema-only). */
+  run: { mode: RunMode; messaging: boolean };
+  /** Where the data lives (<SERVICE>_DATABASE_URL, DATABASE_URL, DATA_DIR); migrated on start outside production unless DB_MIGRATE_ON_START=false. */
+  database: { target: DatabaseTarget; migrateOnStart: boolean };
+  /** Outside production the service declares the topics it touches (KAFKA_CREATE_TOPICS), with these partitions and replicas. */
+  topics: { create: boolean; partitions: number; replicationFactor: number };
+  /** How long readiness reports 503 before the server stops accepting on SIGTERM (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
+  /** The shared token of service-to-service calls (INTERNAL_API_TOKEN; a fixed development token outside production). */
+  internalApiToken: string;
+  /** Where masking keys are fetched from (the retention service's internal API). */
+  maskingKeys: MaskingKeySource;
+  /** The identity service's public keys (IDENTITY_JWKS_URL, else from IDENTITY_URL) and its revocation feed (from IDENTITY_URL). */
+  identity: { jwksUrl: string; revocationFeedUrl: string };
+  /** The file that keeps the development clock's offset (under DATA_DIR; in development by default); null keeps it in memory. */
+  devClockFile: string | null;
   nodeEnv: 'development' | 'test' | 'production';
   host: string;
   port: number;
@@ -79,22 +106,48 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Reads and validates a service's environment once at start-up; every problem names its variable. */
-export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+/**
+ * Reads and validates a service's environment once at start-up; every problem names its variable.
+ * `mode` is the run mode bootstrap chose (see withRunMode).
+ */
+export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env, mode: RunMode = 'serve'): ServiceConfig {
+  return withRunMode(readServiceConfig(service, env), mode);
+}
+
+/**
+ * The configuration in another run mode, checked for what that mode needs: serving or running a
+ * job in production needs PostgreSQL and INTERNAL_API_TOKEN; printing the schema needs neither.
+ */
+export function withRunMode(config: ServiceConfig, mode: RunMode): ServiceConfig {
+  const needsEverything = mode !== 'schema-only' && config.nodeEnv === 'production';
+  if (needsEverything && config.database.target.kind !== 'postgres') {
+    const variable = `${config.service.toUpperCase()}_DATABASE_URL`;
+    throw new ConfigError(
+      `invalid configuration for ${config.service}: production needs PostgreSQL: set ${variable} or DATABASE_URL to a postgres:// URL (the embedded database is for development only)`,
+    );
+  }
+  if (needsEverything && config.internalApiToken === DEVELOPMENT_INTERNAL_TOKEN) {
+    throw new ConfigError(`invalid configuration for ${config.service}: INTERNAL_API_TOKEN is required in production`);
+  }
+  return { ...config, run: { mode, messaging: mode !== 'schema-only' && config.run.messaging } };
+}
+
+/** Outside production, service-to-service calls carry this token unless INTERNAL_API_TOKEN is set. */
+export const DEVELOPMENT_INTERNAL_TOKEN = 'development-internal-token';
+
+/** The settings as the environment gives them, in `serve` mode and not yet checked against a mode (see withRunMode). */
+export function readServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const result = baseSchema.safeParse({ ...env, PORT: env[`${service.toUpperCase()}_PORT`] ?? env.PORT });
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
     throw new ConfigError(`invalid configuration for ${service}: ${problems.join('; ')}`);
   }
   const values = result.data;
-  if (values.NODE_ENV === 'production' && env.SCHEMA_ONLY !== 'true') {
-    const variable = `${service.toUpperCase()}_DATABASE_URL`;
-    const url = env[variable] || env.DATABASE_URL;
-    if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-      throw new ConfigError(
-        `invalid configuration for ${service}: production needs PostgreSQL: set ${variable} or DATABASE_URL to a postgres:// URL (the embedded database is for development only)`,
-      );
-    }
+  let target: DatabaseTarget;
+  try {
+    target = resolveDatabaseTarget(service, env);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration for ${service}: ${error instanceof Error ? error.message : String(error)}`);
   }
   let kafkaSecurity: KafkaSecurity;
   try {
@@ -103,8 +156,22 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     if (error instanceof KafkaSettingsError) throw new ConfigError(`invalid configuration for ${service}: ${error.message}`);
     throw error;
   }
+  const internalApiToken = values.INTERNAL_API_TOKEN?.trim() || DEVELOPMENT_INTERNAL_TOKEN;
+  const identityUrl = (pathname: string) => new URL(pathname, new URL(values.IDENTITY_URL).origin).toString();
   return {
     service,
+    run: { mode: 'serve', messaging: values.MESSAGING_ENABLED !== 'false' },
+    database: { target, migrateOnStart: values.DB_MIGRATE_ON_START !== 'false' && values.NODE_ENV !== 'production' },
+    topics: {
+      create: values.KAFKA_CREATE_TOPICS !== 'false' && values.NODE_ENV !== 'production',
+      partitions: values.KAFKA_TOPIC_PARTITIONS ?? 3,
+      replicationFactor: values.KAFKA_REPLICATION_FACTOR ?? 1,
+    },
+    shutdownDrainMs: values.SHUTDOWN_DRAIN_MS ?? 0,
+    internalApiToken,
+    maskingKeys: { retentionInternalUrl: values.RETENTION_INTERNAL_URL.replace(/\/+$/, ''), maskingKeyTimeoutMs: values.MASKING_KEY_TIMEOUT_MS, internalApiToken },
+    identity: { jwksUrl: values.IDENTITY_JWKS_URL ?? identityUrl('/.well-known/jwks.json'), revocationFeedUrl: identityUrl('/internal/revoked-sessions') },
+    devClockFile: devClockFile(service, env),
     nodeEnv: values.NODE_ENV,
     host: values.HOST,
     port: values.PORT ?? DEFAULT_PORTS[service],

@@ -224,7 +224,7 @@ export class JobScheduler {
 
   /** Starts the in-process interval (ServiceRuntime calls this once messaging runs); nothing in cron mode. */
   start(): void {
-    if (process.env.SCHEMA_ONLY === 'true' || process.env.SERVICE_MODE === 'job' || this.jobs.size === 0) return;
+    if (this.config.run.mode !== 'serve' || this.jobs.size === 0) return;
     if (this.mode === 'cron') {
       this.logger.info({ jobs: this.names() }, 'scheduler: jobs run only through run-job (SCHEDULER_MODE=cron)');
       return;

@@ -6,7 +6,7 @@ export type { Logger };
  * JSON logs on stdout. Secrets and personal data are redacted by key wherever they appear, so a
  * careless log call cannot leak them.
  */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(service: string, level: string): Logger {
   return pino({
     level,
     base: { service },

@@ -1,16 +1,16 @@
-import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Module, type NestApplicationOptions, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { graphql } from 'graphql';
 import type { Logger } from 'pino';
-import type { ServiceConfig } from '../config/service-config';
+import type { RunMode, ServiceConfig } from '../config/service-config';
 import { NestPinoLogger } from './nest-logger';
 import { JobScheduler, type ScheduledJobInfo } from '../jobs/job-scheduler';
 import { Metrics } from '../observability/metrics';
 import { shutdownTracing, tracingMiddleware } from '../observability/tracing';
 import { ServiceRuntime } from './service-runtime';
-import { LOGGER, SERVICE_CONFIG } from './tokens';
+import { LOGGER, RUN_MODE, SERVICE_CONFIG } from './tokens';
 
 /**
  * main.ts of every subgraph: serve, or with `run-job <name>` run one scheduled job and exit
@@ -25,6 +25,17 @@ export function runSubgraph(appModule: Type<unknown>, argv: string[] = process.a
   });
 }
 
+@Module({})
+class RunModeModule {}
+
+/**
+ * The application module started in one run mode: a global root module provides RUN_MODE, which
+ * PlatformModule applies to SERVICE_CONFIG (`config.run`); every module reads the mode there.
+ */
+export function inRunMode(appModule: Type<unknown>, mode: RunMode): DynamicModule {
+  return { module: RunModeModule, global: true, imports: [appModule], providers: [{ provide: RUN_MODE, useValue: mode }], exports: [RUN_MODE] };
+}
+
 /** Request bodies a subgraph reads: a 1 MB document's text, as the gateway forwards it, fits. */
 export const SUBGRAPH_BODY_LIMIT = '2mb';
 
@@ -34,7 +45,7 @@ export const SUBGRAPH_BODY_LIMIT = '2mb';
  * TRUST_PROXY names; not yet listening.
  */
 export async function createSubgraphApp(appModule: Type<unknown>, options: NestApplicationOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(appModule, { ...options, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(inRunMode(appModule, 'serve'), { ...options, bodyParser: false });
   app.useBodyParser('json', { limit: SUBGRAPH_BODY_LIMIT });
   // The client's address is what the gateway forwards; sign-in throttling counts per address.
   app.set('trust proxy', app.get<ServiceConfig>(SERVICE_CONFIG).trustProxy);
@@ -93,8 +104,7 @@ function stopOnSignals(app: INestApplication, logger: Logger): void {
  * advisory lock, publishes the events it wrote, and exits 0 (done or skipped) or 1 (failed).
  */
 export async function runJobOnce(appModule: Type<unknown>, name: string | undefined): Promise<void> {
-  process.env.SERVICE_MODE = 'job';
-  const app = await NestFactory.create(appModule, { bufferLogs: true });
+  const app = await NestFactory.create(inRunMode(appModule, 'job'), { bufferLogs: true });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new NestPinoLogger(logger));
   let failed = true;
@@ -117,9 +127,7 @@ export async function runJobOnce(appModule: Type<unknown>, name: string | undefi
  * what the Kubernetes CronJobs must run (the manifests test compares them).
  */
 export async function describeScheduledJobs(appModule: Type<unknown>): Promise<ScheduledJobInfo[]> {
-  process.env.SCHEMA_ONLY = 'true';
-  process.env.MESSAGING_ENABLED = 'false';
-  const app = await NestFactory.create(appModule, { logger: false });
+  const app = await NestFactory.create(inRunMode(appModule, 'schema-only'), { logger: false });
   try {
     await app.init();
     return app.get(JobScheduler).describe();
@@ -133,9 +141,7 @@ export async function describeScheduledJobs(appModule: Type<unknown>): Promise<S
  * instance with neither a database connection nor messaging. Used to compose the supergraph.
  */
 export async function printSubgraphSdl(appModule: Type<unknown>): Promise<string> {
-  process.env.SCHEMA_ONLY = 'true';
-  process.env.MESSAGING_ENABLED = 'false';
-  const app = await NestFactory.create(appModule, { logger: false });
+  const app = await NestFactory.create(inRunMode(appModule, 'schema-only'), { logger: false });
   try {
     await app.init();
     const { schema } = app.get(GraphQLSchemaHost);

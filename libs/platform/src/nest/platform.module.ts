@@ -9,9 +9,9 @@ import type { ServiceName } from '@offboarding/contracts';
 import { IdempotencyKeys, Outbox, UnitOfWork } from '@offboarding/messaging';
 import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseOptions } from '@offboarding/persistence';
 import { AccessGuard } from '../auth/access.guard';
-import { AccessTokenVerifier, JwksAccessTokenVerifier, jwksUrlFromEnv, revocationFeedUrlFromEnv, withSessionCheck } from '../auth/access-token';
+import { AccessTokenVerifier, JwksAccessTokenVerifier, withSessionCheck } from '../auth/access-token';
 import { httpRevocationFeed, RevocationList } from '../auth/revocation-list';
-import { loadServiceConfig, type ServiceConfig } from '../config/service-config';
+import { readServiceConfig, type RunMode, type ServiceConfig, withRunMode } from '../config/service-config';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error';
 import { retryAfterPlugin } from '../errors/retry-after';
@@ -22,21 +22,21 @@ import { JobsController } from '../jobs/jobs.controller';
 import { HttpMaskingKeys } from '../privacy/http-masking-keys';
 import { MaskingKeys } from '../privacy/masking';
 import { Clock, OffsetClock, SystemClock } from '../time/clock';
-import { devClockStore } from '../time/offset-file';
+import { OffsetFile } from '../time/offset-file';
 import { OrganizationExportModule } from '../export/organization-export.module';
 import { DevToolsController } from './dev-tools.controller';
 import { Metrics } from '../observability/metrics';
 import { MetricsController } from '../observability/metrics.controller';
 import { operationLogPlugin } from '../observability/operation-log';
 import { initTracing } from '../observability/tracing';
-import { internalApiToken, internalAuthHeaders } from '../auth/internal-token';
+import { internalAuthHeaders } from '../auth/internal-token';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { IdempotencyKeyPruning, idempotencyPolicy } from '../idempotency/idempotency-policy';
 import { EventHandlerRegistry } from './event-handler-registry';
 import { HealthController } from './health.controller';
 import { RevocationPolling } from './revocation-polling';
 import { SERVICE_DATABASE, ServiceRuntime } from './service-runtime';
-import { LOGGER, SERVICE_CONFIG } from './tokens';
+import { LOGGER, RUN_MODE, SERVICE_CONFIG } from './tokens';
 
 export interface SubgraphModuleOptions {
   service: ServiceName;
@@ -69,19 +69,20 @@ export interface SubgraphModuleOptions {
 @Module({})
 export class PlatformModule {
   static forSubgraph(options: SubgraphModuleOptions): DynamicModule {
-    const config = loadServiceConfig(options.service);
+    // Read once, when the application module is loaded; the run mode bootstrap chose is applied
+    // (and checked: production serving needs PostgreSQL and INTERNAL_API_TOKEN) when the
+    // application is created, as SERVICE_CONFIG.
+    const config = readServiceConfig(options.service);
     const logger = createLogger(options.service, config.logLevel);
     initTracing(options.service);
-    // Fails the start in production without INTERNAL_API_TOKEN, naming it.
-    if (config.nodeEnv === 'production' && process.env.SCHEMA_ONLY !== 'true') internalApiToken();
     // Outside production the clock can be moved forward; the offset is kept under DATA_DIR so a
     // restarted stack stays at the time its data was written at.
-    const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock(new SystemClock(), devClockStore(options.service));
+    const clock = config.nodeEnv === 'production' ? new SystemClock() : new OffsetClock(new SystemClock(), config.devClockFile ? new OffsetFile(config.devClockFile) : null);
     const metrics = new Metrics(options.service);
-    const accessTokens = options.accessTokens ?? new JwksAccessTokenVerifier(jwksUrlFromEnv());
+    const accessTokens = options.accessTokens ?? new JwksAccessTokenVerifier(config.identity.jwksUrl);
     // Subgraphs refuse revoked sessions too, not only the gateway: they may be reached directly.
     const revocations = new RevocationList(
-      options.revocationFeed === 'set-by-the-service' ? null : httpRevocationFeed(revocationFeedUrlFromEnv(), () => internalAuthHeaders()),
+      options.revocationFeed === 'set-by-the-service' ? null : httpRevocationFeed(config.identity.revocationFeedUrl, () => internalAuthHeaders(config.internalApiToken)),
       config.revocationPollIntervalMs,
       logger,
     );
@@ -126,27 +127,33 @@ export class PlatformModule {
         { provide: AccessTokenVerifier, useValue: accessTokens },
         { provide: RevocationList, useValue: revocations },
         RevocationPolling,
-        { provide: SERVICE_CONFIG, useValue: config },
+        {
+          provide: SERVICE_CONFIG,
+          useFactory: (mode: RunMode | undefined) => withRunMode(config, mode ?? 'serve'),
+          inject: [{ token: RUN_MODE, optional: true }],
+        },
         { provide: LOGGER, useValue: logger },
         {
           provide: SERVICE_DATABASE,
-          useFactory: (): Promise<ServiceDatabase> =>
-            process.env.SCHEMA_ONLY === 'true'
+          useFactory: (running: ServiceConfig): Promise<ServiceDatabase> =>
+            running.run.mode === 'schema-only'
               ? Promise.resolve(unopenedDatabase(options))
               : openServiceDatabase({
                   service: options.service,
+                  target: running.database.target,
                   entities: options.entities,
                   migrations: options.migrations,
-                  migrate: process.env.DB_MIGRATE_ON_START !== 'false' && config.nodeEnv !== 'production',
+                  migrate: running.database.migrateOnStart,
                   // Production leaves migrations to their Job and must not start before it ran.
                   requireMigrated: true,
                 }),
+          inject: [SERVICE_CONFIG],
         },
         { provide: DataSource, useFactory: (db: ServiceDatabase) => db.dataSource, inject: [SERVICE_DATABASE] },
         { provide: Clock, useValue: clock },
         { provide: Metrics, useValue: metrics },
         JobScheduler,
-        { provide: MaskingKeys, useValue: new HttpMaskingKeys() },
+        { provide: MaskingKeys, useValue: new HttpMaskingKeys(config.maskingKeys) },
         { provide: Outbox, useValue: new Outbox(options.service, () => clock.now()) },
         EventHandlerRegistry,
         ServiceRuntime,

@@ -1,5 +1,7 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { RevocationList } from '../auth/revocation-list';
+import type { ServiceConfig } from '../config/service-config';
+import { SERVICE_CONFIG } from './tokens';
 
 /**
  * Keeps the service's list of revoked sessions current while it serves GraphQL: the first read
@@ -8,10 +10,13 @@ import { RevocationList } from '../auth/revocation-list';
  */
 @Injectable()
 export class RevocationPolling implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(private readonly revocations: RevocationList) {}
+  constructor(
+    private readonly revocations: RevocationList,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (process.env.SCHEMA_ONLY === 'true' || process.env.SERVICE_MODE === 'job') return;
+    if (this.config.run.mode !== 'serve') return;
     await this.revocations.start();
   }
 

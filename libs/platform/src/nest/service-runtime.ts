@@ -128,7 +128,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
 
   /** Committed offsets against the partitions' ends, summed; cached for 10 s so scrapes stay cheap. */
   private async consumerLag(): Promise<number | null> {
-    if (!this.started || !this.messagingEnabled || process.env.SERVICE_MODE === 'job') return null;
+    if (!this.started || !this.messagingEnabled || this.config.run.mode === 'job') return null;
     const topics = this.registry.topics(this.config.service);
     if (topics.length === 0) return 0;
     const now = performance.now();
@@ -155,7 +155,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
   }
 
   get messagingEnabled(): boolean {
-    return process.env.MESSAGING_ENABLED !== 'false';
+    return this.config.run.messaging;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -171,7 +171,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     const topics = this.registry.topics(this.config.service);
     await this.ensureTopics([Topics[this.config.service], deadLetterTopic(this.config.service), ...topics]);
     this.relay.start();
-    if (topics.length > 0 && process.env.SERVICE_MODE !== 'job') {
+    if (topics.length > 0 && this.config.run.mode !== 'job') {
       this.consumer = new EventConsumer({
         service: this.config.service,
         kafka: this.kafka,
@@ -230,7 +230,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
    * the first producer; in production topics are declared by the cluster's operator (Strimzi).
    */
   private async ensureTopics(topics: string[]): Promise<void> {
-    if (this.config.nodeEnv === 'production' || process.env.KAFKA_CREATE_TOPICS === 'false') return;
+    if (!this.config.topics.create) return;
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -249,8 +249,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         waitForLeaders: true,
         topics: missing.map((topic) => ({
           topic,
-          numPartitions: Number(process.env.KAFKA_TOPIC_PARTITIONS ?? 3),
-          replicationFactor: Number(process.env.KAFKA_REPLICATION_FACTOR ?? 1),
+          numPartitions: this.config.topics.partitions,
+          replicationFactor: this.config.topics.replicationFactor,
         })),
       });
       this.logger.info({ topics: missing }, 'created topics');
@@ -284,7 +284,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    const drainMs = Number(process.env.SHUTDOWN_DRAIN_MS ?? 0);
+    const drainMs = this.config.shutdownDrainMs;
     if (drainMs > 0) {
       this.logger.info({ drainMs }, 'draining before shutdown');
       await new Promise((resolve) => setTimeout(resolve, drainMs));

@@ -1,19 +1,13 @@
 import { internalAuthHeaders } from '../auth/internal-token';
 import { MaskingKeys } from './masking';
 
+/** Where the masking keys are read (ServiceConfig.maskingKeys: RETENTION_INTERNAL_URL, MASKING_KEY_TIMEOUT_MS, INTERNAL_API_TOKEN). */
 export interface MaskingKeySource {
   /** Base URL of the retention service's internal endpoints, without a trailing slash. */
   retentionInternalUrl: string;
   maskingKeyTimeoutMs: number;
-}
-
-/** RETENTION_INTERNAL_URL (default http://localhost:4004) and MASKING_KEY_TIMEOUT_MS (default 5000). */
-export function maskingKeySourceFromEnv(env: NodeJS.ProcessEnv = process.env): MaskingKeySource {
-  const timeout = Number(env.MASKING_KEY_TIMEOUT_MS ?? 5_000);
-  return {
-    retentionInternalUrl: (env.RETENTION_INTERNAL_URL ?? 'http://localhost:4004').replace(/\/+$/, ''),
-    maskingKeyTimeoutMs: Number.isInteger(timeout) && timeout >= 100 ? timeout : 5_000,
-  };
+  /** The token of service-to-service calls. A secret: never logged. */
+  internalApiToken: string;
 }
 
 export class MaskingKeyUnavailableError extends Error {
@@ -30,7 +24,7 @@ export class MaskingKeyUnavailableError extends Error {
  */
 export class HttpMaskingKeys extends MaskingKeys {
   constructor(
-    private readonly config: MaskingKeySource = maskingKeySourceFromEnv(),
+    private readonly config: MaskingKeySource,
     private readonly fetchImpl: typeof fetch = fetch,
   ) {
     super();
@@ -40,7 +34,7 @@ export class HttpMaskingKeys extends MaskingKeys {
     const url = `${this.config.retentionInternalUrl}/internal/masking-keys/${encodeURIComponent(maskingKeyRef)}`;
     let response: Response;
     try {
-      response = await this.fetchImpl(url, { headers: { accept: 'application/json', ...internalAuthHeaders() }, signal: AbortSignal.timeout(this.config.maskingKeyTimeoutMs) });
+      response = await this.fetchImpl(url, { headers: { accept: 'application/json', ...internalAuthHeaders(this.config.internalApiToken) }, signal: AbortSignal.timeout(this.config.maskingKeyTimeoutMs) });
     } catch (error) {
       throw new MaskingKeyUnavailableError(`masking key ${maskingKeyRef}: retention service unreachable (${error instanceof Error ? error.message : String(error)})`);
     }

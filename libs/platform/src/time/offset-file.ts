@@ -32,8 +32,14 @@ export class OffsetFile implements OffsetStore {
  * whenever DATA_DIR is set (a test that runs a stack on a directory of its own). A process
  * without either keeps its offset in memory only.
  */
-export function devClockStore(service: string, env: NodeJS.ProcessEnv = process.env): OffsetFile | null {
+export function devClockStore(service: string, env: NodeJS.ProcessEnv): OffsetFile | null {
+  const file = devClockFile(service, env);
+  return file ? new OffsetFile(file) : null;
+}
+
+/** Where devClockStore keeps the offset (ServiceConfig.devClockFile), or null. */
+export function devClockFile(service: string, env: NodeJS.ProcessEnv): string | null {
   const nodeEnv = env.NODE_ENV ?? 'development';
   if (nodeEnv === 'production' || (nodeEnv !== 'development' && !env.DATA_DIR)) return null;
-  return new OffsetFile(path.resolve(env.DATA_DIR ?? '.data', service, 'dev-clock.json'));
+  return path.resolve(env.DATA_DIR ?? '.data', service, 'dev-clock.json');
 }

@@ -6,6 +6,8 @@ import { Column, DataSource, Entity, type MigrationInterface, PrimaryColumn, typ
 import { openServiceDatabase, schemaOf, type ServiceDatabase } from '@offboarding/persistence';
 import { testDatabaseTarget, uniqueSchema } from '@offboarding/testing';
 import { INTERNAL_TOKEN_HEADER, internalAuthHeaders } from '../../auth/internal-token';
+import { DEVELOPMENT_INTERNAL_TOKEN, loadServiceConfig } from '../../config/service-config';
+import { SERVICE_CONFIG } from '../../nest/tokens';
 import { ExcludeFromExport, ExportJoined, ExportRelated } from '../export-exclusion';
 import { OrganizationExportController } from '../organization-export.controller';
 
@@ -89,7 +91,7 @@ describe('the internal export endpoint every service mounts', () => {
     );
     await db.dataSource.query(`INSERT INTO ${s}.users VALUES ($1, 1, 'b@b.example', 'h', 'x', now())`, [b]);
     await db.dataSource.query(`INSERT INTO ${s}.signing_keys VALUES ($1, $2)`, [randomUUID(), a]);
-    @Module({ controllers: [OrganizationExportController], providers: [{ provide: DataSource, useValue: db.dataSource }] })
+    @Module({ controllers: [OrganizationExportController], providers: [{ provide: DataSource, useValue: db.dataSource }, { provide: SERVICE_CONFIG, useValue: loadServiceConfig('entitlements', {}) }] })
     class ExportTestModule {}
     app = await NestFactory.create(ExportTestModule, { logger: false });
     await app.listen(0, '127.0.0.1');
@@ -104,7 +106,7 @@ describe('the internal export endpoint every service mounts', () => {
   });
 
   it('lists the collections an organization has, without secrets, excluded entities, messaging or unrelated tables', async () => {
-    const response = await fetch(`${base}/${a}/collections`, { headers: internalAuthHeaders() });
+    const response = await fetch(`${base}/${a}/collections`, { headers: internalAuthHeaders(DEVELOPMENT_INTERNAL_TOKEN) });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       collections: {
@@ -118,7 +120,7 @@ describe('the internal export endpoint every service mounts', () => {
   });
 
   it("streams every row of the organization's collections in keyset batches, and nothing of another's", async () => {
-    const response = await fetch(`${base}/${a}`, { headers: internalAuthHeaders() });
+    const response = await fetch(`${base}/${a}`, { headers: internalAuthHeaders(DEVELOPMENT_INTERNAL_TOKEN) });
     expect(response.headers.get('content-type')).toContain('application/x-ndjson');
     const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as { collection: string; row: Record<string, unknown> });
     expect(lines[0]).toEqual({ collection: 'organizations', row: { id: a, name: 'A', vendor_id: null } });
@@ -128,7 +130,7 @@ describe('the internal export endpoint every service mounts', () => {
     expect(users[0]).toEqual({ organization_id: a, number: 1, email: 'user1@a.example', created_at: '2025-01-01T00:00:00.000Z' });
     expect(JSON.stringify(lines)).not.toMatch(/argon2id|assertion|b@b\.example/);
 
-    const one = await fetch(`${base}/${b}?collection=users`, { headers: internalAuthHeaders() });
+    const one = await fetch(`${base}/${b}?collection=users`, { headers: internalAuthHeaders(DEVELOPMENT_INTERNAL_TOKEN) });
     expect((await one.text()).trim().split('\n')).toHaveLength(1);
   });
 
@@ -143,7 +145,7 @@ describe('the internal export endpoint every service mounts', () => {
     await db.dataSource.query(`INSERT INTO ${s}.members VALUES ($1, $2, 'OWNER'), ($3, $4, 'SALES'), ($5, $2, 'VIEWER')`, [own, vendor, partnerMember, partners[0], bare]);
     await db.dataSource.query(`INSERT INTO ${s}.member_pii VALUES ($1, 'v@vendor.example', 'Vera', 'hunter2'), ($2, 'p@partner.example', 'Paul', NULL)`, [own, partnerMember]);
 
-    const summary = (await (await fetch(`${base}/${vendor}/collections`, { headers: internalAuthHeaders() })).json()) as { collections: Record<string, unknown> };
+    const summary = (await (await fetch(`${base}/${vendor}/collections`, { headers: internalAuthHeaders(DEVELOPMENT_INTERNAL_TOKEN) })).json()) as { collections: Record<string, unknown> };
     expect(summary.collections).toEqual({
       organizations: { rows: 1, columns: ['id', 'name', 'vendor_id'] },
       members: { rows: 2, columns: ['id', 'organization_id', 'role', 'email', 'display_name'] },
@@ -151,7 +153,7 @@ describe('the internal export endpoint every service mounts', () => {
       partner_members: { rows: 1, columns: ['id', 'organization_id', 'role'], related: true },
       users: { rows: 0, columns: ['organization_id', 'number', 'email', 'created_at'] },
     });
-    const lines = (await (await fetch(`${base}/${vendor}`, { headers: internalAuthHeaders() })).text())
+    const lines = (await (await fetch(`${base}/${vendor}`, { headers: internalAuthHeaders(DEVELOPMENT_INTERNAL_TOKEN) })).text())
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { collection: string; row: Record<string, unknown> });
@@ -166,7 +168,7 @@ describe('the internal export endpoint every service mounts', () => {
     expect(rows('partner_members')).toEqual([{ id: partnerMember, organization_id: partners[0], role: 'SALES' }]);
     expect(JSON.stringify(lines)).not.toContain('hunter2');
     // A partner's own export has no related collections of its own, and never the vendor's rows.
-    const partner = (await (await fetch(`${base}/${partners[0]}/collections`, { headers: internalAuthHeaders() })).json()) as { collections: Record<string, { rows: number }> };
+    const partner = (await (await fetch(`${base}/${partners[0]}/collections`, { headers: internalAuthHeaders(DEVELOPMENT_INTERNAL_TOKEN) })).json()) as { collections: Record<string, { rows: number }> };
     expect(partner.collections.partners.rows).toBe(0);
     expect(partner.collections.members.rows).toBe(1);
   });
@@ -174,7 +176,7 @@ describe('the internal export endpoint every service mounts', () => {
   it('answers only callers with the internal token, and refuses bad input', async () => {
     expect((await fetch(`${base}/${a}`)).status).toBe(401);
     expect((await fetch(`${base}/${a}`, { headers: { [INTERNAL_TOKEN_HEADER]: 'x'.repeat(40) } })).status).toBe(401);
-    expect((await fetch(`${base}/not-a-uuid`, { headers: internalAuthHeaders() })).status).toBe(400);
-    expect((await fetch(`${base}/${a}?collection=signing_keys`, { headers: internalAuthHeaders() })).status).toBe(404);
+    expect((await fetch(`${base}/not-a-uuid`, { headers: internalAuthHeaders(DEVELOPMENT_INTERNAL_TOKEN) })).status).toBe(400);
+    expect((await fetch(`${base}/${a}?collection=signing_keys`, { headers: internalAuthHeaders(DEVELOPMENT_INTERNAL_TOKEN) })).status).toBe(404);
   });
 });
