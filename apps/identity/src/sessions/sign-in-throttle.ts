@@ -36,13 +36,16 @@ interface ThrottleRow {
   last_attempt_at: Date;
 }
 
-type Decision = { admitted: true } | { admitted: false; lockedUntil: Date; kind: ThrottleKind } | { admitted: false; busy: true };
+type Decision = { admitted: true } | { admitted: false; lockedUntil: Date; kind: ThrottleKind } | { admitted: false; busy: true; ahead: string[] };
 
 /** Stale rows removed per successful sign-in, so the table does not grow with every address ever seen. */
 const PRUNE_BATCH = 100;
 /** An attempt that has not ended after this long (its replica died) no longer holds its place. */
 const ATTEMPT_TIMEOUT_MS = 30_000;
-/** How long an attempt waits for a place while the ones in progress end, and how often it looks. */
+/**
+ * How long an attempt waits for a place without any attempt ahead of it ending, and how often it
+ * looks: a burst of right passwords on a slow machine gets through as long as the queue moves.
+ */
 const WAIT_FOR_PLACE_MS = 10_000;
 const WAIT_STEP_MS = 50;
 
@@ -79,11 +82,15 @@ export class SignInThrottle {
     if (address) keys.push({ key: `address:${address}`, kind: 'address', limit: this.settings.addressFailures });
     keys.sort((a, b) => a.key.localeCompare(b.key));
     const admission: SignInAdmission = { attemptId: randomUUID(), keys };
-    const deadline = performance.now() + WAIT_FOR_PLACE_MS;
+    let deadline = performance.now() + WAIT_FOR_PLACE_MS;
+    let ahead = new Set<string>();
     for (;;) {
       const decision = await this.dataSource.transaction((manager) => this.decide(manager, admission));
       if (decision.admitted) return admission;
       if ('lockedUntil' in decision) throw this.locked(decision.kind, decision.lockedUntil);
+      // An attempt ahead ended since the last look: the queue moves, so the wait starts over.
+      if ([...ahead].some((id) => !decision.ahead.includes(id))) deadline = performance.now() + WAIT_FOR_PLACE_MS;
+      ahead = new Set(decision.ahead);
       if (performance.now() >= deadline) {
         throw new DomainError(ErrorCode.RATE_LIMITED, 'too many sign-ins in progress for this account: try again in 1 s', {
           retryAfterSeconds: 1,
@@ -144,16 +151,16 @@ export class SignInThrottle {
       const longest = locked.reduce((a, b) => (new Date(a.locked_until!).getTime() >= new Date(b.locked_until!).getTime() ? a : b));
       return { admitted: false, lockedUntil: new Date(longest.locked_until!), kind: admission.keys.find((key) => key.key === longest.key)!.kind };
     }
-    const inProgress = await manager.query<{ key: string; n: string }[]>(
-      `SELECT key, count(*) AS n FROM ${this.table('sign_in_attempts')} WHERE key = ANY($1::varchar[]) AND started_at > $2 GROUP BY key`,
+    const inProgress = await manager.query<{ id: string; key: string }[]>(
+      `SELECT id, key FROM ${this.table('sign_in_attempts')} WHERE key = ANY($1::varchar[]) AND started_at > $2`,
       [admission.keys.map((key) => key.key), new Date(now.getTime() - ATTEMPT_TIMEOUT_MS)],
     );
     // Places left under a key: what its failures leave of the limit; after a lock ended, one.
     const busy = admission.keys.some((key) => {
-      const attempts = Number(inProgress.find((row) => row.key === key.key)?.n ?? 0);
+      const attempts = inProgress.filter((row) => row.key === key.key).length;
       return attempts >= Math.max(key.limit - this.freshFailures(rows.get(key.key)!, now), 1);
     });
-    if (busy) return { admitted: false, busy: true };
+    if (busy) return { admitted: false, busy: true, ahead: [...new Set(inProgress.map((row) => row.id))] };
     for (const key of admission.keys) {
       await manager.query(`INSERT INTO ${this.table('sign_in_attempts')} (id, key, started_at) VALUES ($1, $2, $3)`, [admission.attemptId, key.key, now]);
     }
