@@ -16,6 +16,20 @@ import { AuditEntryEntity } from './audit-entry.entity';
 /** Entries per insert statement: ten parameters each, well under PostgreSQL's 65,535. */
 const ENTRIES_PER_INSERT = 1_000;
 
+/** The hashed fields of the entry that records `event` after the chain head `head`. */
+function entryFields(event: EventEnvelope, head: { sequence: number; hash: string }) {
+  return {
+    organizationId: event.subject,
+    sequence: head.sequence + 1,
+    eventId: event.id,
+    eventType: event.type,
+    source: event.source,
+    occurredAt: new Date(event.time).toISOString(),
+    details: (isEventType(event.type) ? redactSecrets(event.type, event.data as never) : event.data) as Record<string, unknown>,
+    previousHash: head.hash,
+  };
+}
+
 @Injectable()
 export class AuditTrailService {
   /** Events queued per transaction by `defer`, in order, not yet on the trail. */
@@ -46,16 +60,7 @@ export class AuditTrailService {
       [event.subject],
     );
     if (!head) throw new Error(`audit chain head for ${event.subject} vanished`);
-    const fields = {
-      organizationId: event.subject,
-      sequence: head.last_sequence + 1,
-      eventId: event.id,
-      eventType: event.type,
-      source: event.source,
-      occurredAt: new Date(event.time).toISOString(),
-      details: (isEventType(event.type) ? redactSecrets(event.type, event.data as never) : event.data) as Record<string, unknown>,
-      previousHash: head.last_hash,
-    };
+    const fields = entryFields(event, { sequence: head.last_sequence, hash: head.last_hash });
     const hash = entryHash(fields);
     await manager.query(
       `INSERT INTO "${schema}".audit_entries (organization_id, sequence, event_id, event_type, source, occurred_at,
@@ -108,16 +113,7 @@ export class AuditTrailService {
     for (const event of events) {
       const head = heads.get(event.subject.toLowerCase());
       if (!head) throw new Error(`audit chain head for ${event.subject} vanished`);
-      const fields = {
-        organizationId: event.subject,
-        sequence: head.sequence + 1,
-        eventId: event.id,
-        eventType: event.type,
-        source: event.source,
-        occurredAt: new Date(event.time).toISOString(),
-        details: (isEventType(event.type) ? redactSecrets(event.type, event.data as never) : event.data) as Record<string, unknown>,
-        previousHash: head.hash,
-      };
+      const fields = entryFields(event, head);
       const hash = entryHash(fields);
       head.sequence = fields.sequence;
       head.hash = hash;

@@ -1,18 +1,6 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from '@offboarding/persistence';
 import { waitFor } from '@offboarding/testing';
 import { afterCommit } from '../after-commit';
-import { openTestDatabase } from './messaging-test-kit';
-
-class CreateNotes1732000000001 implements MigrationInterface {
-  name = 'CreateNotes1732000000001';
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE ${schemaOf(q)}.notes (id serial PRIMARY KEY, body text NOT NULL)`);
-  }
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE ${schemaOf(q)}.notes`);
-  }
-}
+import { CreateNotes1732000000001, openTestDatabase } from './messaging-test-kit';
 
 describe('afterCommit', () => {
   let db: Awaited<ReturnType<typeof openTestDatabase>>;

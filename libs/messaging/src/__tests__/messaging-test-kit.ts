@@ -1,6 +1,6 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import type { MigrationInterface } from 'typeorm';
-import { openServiceDatabase, type ServiceDatabase } from '@offboarding/persistence';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { openServiceDatabase, schemaOf, type ServiceDatabase } from '@offboarding/persistence';
 import { testDatabaseTarget, uniqueSchema, waitFor } from '@offboarding/testing';
 import { createKafka } from '../kafka';
 import type { MessagingLogger } from '../logger';
@@ -88,4 +88,15 @@ export async function topicReader(kafka: Kafka, topics: string[]) {
     },
     close: () => consumer.disconnect(),
   };
+}
+
+/** A table of notes: a change of the tests' own, committed with outbox events or on its own. */
+export class CreateNotes1732000000001 implements MigrationInterface {
+  name = 'CreateNotes1732000000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE ${schemaOf(q)}.notes (id serial PRIMARY KEY, body text NOT NULL)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE ${schemaOf(q)}.notes`);
+  }
 }

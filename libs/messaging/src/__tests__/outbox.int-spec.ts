@@ -3,26 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { Topics, type EventPayload } from '@offboarding/contracts';
 import { startDevBroker, type DevBroker } from '@offboarding/dev-broker';
-import { schemaOf } from '@offboarding/persistence';
 import { waitFor } from '@offboarding/testing';
 import { createOutboxProducer } from '../kafka';
 import { Outbox } from '../outbox';
 import { OutboxRelay } from '../outbox-relay';
 import { UnitOfWork } from '../unit-of-work';
-import { openTestDatabase, recordingLogger, testKafka, topicReader, type ReadMessage } from './messaging-test-kit';
-
-class CreateNotes1732000000001 implements MigrationInterface {
-  name = 'CreateNotes1732000000001';
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE ${schemaOf(q)}.notes (id serial PRIMARY KEY, body text NOT NULL)`);
-  }
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE ${schemaOf(q)}.notes`);
-  }
-}
+import { CreateNotes1732000000001, openTestDatabase, recordingLogger, testKafka, topicReader, type ReadMessage } from './messaging-test-kit';
 
 const GRANTED = 'com.offboarding.entitlements.entitlement_granted.v1';
 
