@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pino from 'pino';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { TestIdentity } from '@offboarding/testing';
+import { TestIdentity, waitFor } from '@offboarding/testing';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway-config';
 import { type RunningGateway, startGateway } from '../../apps/gateway/src/gateway-server';
 import { testGatewayEnv } from '../../apps/gateway/src/__tests__/test-gateway-env';
@@ -138,9 +138,22 @@ describe('the API explorer', () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByText('Signed in as admin@offboarding.local (ADMIN)').waitFor();
 
-      await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
+      // Signing in mounts the editor afresh with the token; a click while it is still mounting is
+      // lost, so the query is run until its answer shows.
       const response = page.locator('.graphiql-response');
-      await response.getByText('"admin@offboarding.local"').waitFor();
+      await waitFor(
+        async () => {
+          await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
+          return response
+            .getByText('"admin@offboarding.local"')
+            .waitFor({ timeout: 3_000 })
+            .then(
+              () => true,
+              () => false,
+            );
+        },
+        { timeoutMs: 45_000, intervalMs: 100, description: "the explorer to show the query's answer" },
+      );
       expect(meAuthorizations.at(-1)).toBe(`Bearer ${accessToken}`);
 
       const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin);
