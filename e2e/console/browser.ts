@@ -82,19 +82,25 @@ export async function editStoredSession(page: Page, edit: (session: { accessToke
 
 /**
  * Reloads the page until `check` holds: for effects other services apply after an event. Each
- * check runs once the page has loaded and its requests have settled; on a timeout the page is
- * kept as a screenshot beside the others.
+ * check runs once the page has loaded and its requests have settled; a check that throws (what it
+ * reads is not on the page yet) counts as not holding, so the page is reloaded then too. On a
+ * timeout the page is kept as a screenshot beside the others and the last check error is told.
  */
 export async function untilAfterReload(page: Page, check: () => Promise<boolean>, description: string, timeoutMs = 90_000): Promise<void> {
   const settled = async () => {
     await page.locator('main h1').first().waitFor();
     await page.waitForLoadState('networkidle');
   };
+  let checkError: unknown;
   try {
     await settled();
     await waitFor(
       async () => {
-        if (await check()) return true;
+        try {
+          if (await check()) return true;
+        } catch (error) {
+          checkError = error;
+        }
         await page.reload();
         await settled();
         return false;
@@ -103,6 +109,7 @@ export async function untilAfterReload(page: Page, check: () => Promise<boolean>
     );
   } catch (error) {
     await screenshot(page, `failed-${description.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+    if (checkError instanceof Error && error instanceof Error) error.message += `; the last check failed with: ${checkError.message}`;
     throw error;
   }
 }

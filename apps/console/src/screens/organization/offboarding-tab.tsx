@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import {
   CancelOffboardingDocument,
   type CancellationReason,
@@ -16,10 +16,36 @@ import { CANCELLATION_REASONS, formatDate, words } from '../../format';
 import { Timeline } from '../../timeline/timeline';
 import { useIsStaff } from '../../session';
 
+/** How many times (every 500 ms) the tab asks again for a timeline that is being prepared. */
+const TIMELINE_POLLS = 20;
+
+/** An offboarding that is scheduled or under way whose timeline the retention service has not opened yet. */
+function awaitsTimeline(org: { offboarding?: { status: string } | null; timeline?: unknown } | null | undefined): boolean {
+  const status = org?.offboarding?.status;
+  return (status === 'SCHEDULED' || status === 'ENTITLEMENTS_CANCELLED') && !org?.timeline;
+}
+
 /** Offboarding: start it (with the timeline previewed first), follow the live timeline, extend the export window. */
 export function OffboardingTab({ id, onChange }: { id: string; onChange: () => void }) {
   const staff = useIsStaff();
-  const query = useQuery(OrganizationOffboardingDocument, { id, staff });
+  // Right after a start the case is there before its timeline: the retention service opens it when
+  // the start's event reaches it, a moment later. The tab asks again until it is (for a while).
+  const timelinePolls = useRef(0);
+  const query = useQuery(
+    OrganizationOffboardingDocument,
+    { id, staff },
+    {
+      pollMs: 500,
+      poll: (data) => {
+        if (!awaitsTimeline(data.organization)) {
+          timelinePolls.current = 0;
+          return false;
+        }
+        timelinePolls.current += 1;
+        return timelinePolls.current <= TIMELINE_POLLS;
+      },
+    },
+  );
   const extend = useMutation(ExtendExportWindowDocument);
   const cancel = useMutation(CancelOffboardingDocument);
   const [days, setDays] = useState('7');
@@ -76,6 +102,7 @@ export function OffboardingTab({ id, onChange }: { id: string; onChange: () => v
           />
         </Section>
       ) : null}
+      {awaitsTimeline(org) ? <Notice>The timeline is being prepared; it shows here in a moment.</Notice> : null}
       {org.timeline ? (
         <Section title="Timeline">
           <Timeline timeline={org.timeline} caption={`${words(org.timeline.organizationType)} offboarding timeline from day 0 = ${org.timeline.dayZero}`} />
