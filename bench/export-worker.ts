@@ -5,7 +5,7 @@ import { type DynamicModule, Global, type INestApplication, Module } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { openServiceDatabase } from '@offboarding/persistence';
-import { DEVELOPMENT_INTERNAL_TOKEN, OrganizationExportModule } from '@offboarding/platform';
+import { DEVELOPMENT_INTERNAL_TOKEN, loadServiceConfig, OrganizationExportModule, SERVICE_CONFIG } from '@offboarding/platform';
 import { LocalDirectoryStorage, type StoredObject } from '@offboarding/storage';
 import { entities } from '../apps/entitlements/src/entities';
 import { migrations } from '../apps/entitlements/src/migrations';
@@ -24,7 +24,16 @@ import { loadRetentionConfig } from '../apps/retention/src/shared/retention-conf
 @Module({})
 class ServiceDataSourceModule {
   static of(dataSource: DataSource): DynamicModule {
-    return { module: ServiceDataSourceModule, providers: [{ provide: DataSource, useValue: dataSource }], exports: [DataSource] };
+    // The endpoint's guard reads the internal token from the service's config, as in the service.
+    const config = loadServiceConfig('entitlements', { NODE_ENV: 'development' });
+    return {
+      module: ServiceDataSourceModule,
+      providers: [
+        { provide: DataSource, useValue: dataSource },
+        { provide: SERVICE_CONFIG, useValue: config },
+      ],
+      exports: [DataSource, SERVICE_CONFIG],
+    };
   }
 }
 
@@ -32,7 +41,8 @@ class ServiceDataSourceModule {
 export async function serveExportEndpoint(dataSource: DataSource): Promise<{ baseUrl: string; app: INestApplication }> {
   @Module({ imports: [ServiceDataSourceModule.of(dataSource), OrganizationExportModule] })
   class EntitlementsExportModule {}
-  const app = await NestFactory.create(EntitlementsExportModule, { logger: false });
+  // abortOnError: false, so a module that cannot be built is an error the scenario reports, not a silent exit.
+  const app = await NestFactory.create(EntitlementsExportModule, { logger: false, abortOnError: false });
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as { address(): AddressInfo }).address();
   return { baseUrl: `http://127.0.0.1:${port}`, app };
